@@ -1,0 +1,52 @@
+// The envelope every stored event carries. See events/FORMAT.md for the bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace closient {
+
+// Who caused an event. kind: "user" | "api_key" | "token" | "session" | "operator".
+// id names the credential (key id, token id, session id, operator name);
+// user_id the user acting through it (empty when none, e.g. an operator).
+struct Actor {
+  std::string kind;
+  std::string id;
+  std::string user_id;
+
+  bool operator==(const Actor& o) const {
+    return kind == o.kind && id == o.id && user_id == o.user_id;
+  }
+};
+
+struct EventEnvelope {
+  uint64_t position = 0;    // global, gapless, from 1
+  std::string stream;       // "org-<shortuuid>", "user-<shortuuid>"
+  uint64_t version = 0;     // per stream, from 1
+  std::string type;         // "MemberRemoved"
+  int schema = 1;           // version of this type's data layout
+  int64_t occurred_at_ms = 0;  // Unix time in milliseconds, UTC
+  Actor actor;
+  std::string request_id;
+  nlohmann::json data = nlohmann::json::object();
+  std::string prev_hash;    // 64 lowercase hex digits; all zeros before position 1
+  std::string hash;         // SHA-256(prev_hash || canonical_bytes), lowercase hex
+};
+
+// RFC 3339 UTC with milliseconds: "2026-03-31T12:00:00.123Z".
+std::string format_timestamp_ms(int64_t unix_ms);
+// Parses RFC 3339 (any offset, optional fraction) into Unix milliseconds.
+bool parse_timestamp_ms(const std::string& text, int64_t* unix_ms);
+
+nlohmann::json envelope_to_json(const EventEnvelope& e);
+bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out);
+
+// The bytes the hash covers: the envelope without `hash`, as compact JSON with
+// keys sorted (nlohmann's default object order), so any reader can recompute it.
+std::string canonical_bytes(const EventEnvelope& e);
+// SHA-256 over prev_hash (as its 64 hex characters) followed by canonical_bytes.
+std::string compute_event_hash(const EventEnvelope& e);
+
+}  // namespace closient

@@ -1,0 +1,118 @@
+// The event log: an append-only, hash-chained sequence of events grouped into
+// streams. This interface is all that domain/ and projections/ know of storage.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/envelope.h"
+#include "events/result.h"
+
+namespace closient {
+
+// What a writer believes about a stream before appending to it.
+struct ExpectedVersion {
+  enum class Kind { any, no_stream, exact };
+  Kind kind = Kind::any;
+  uint64_t version = 0;  // for exact; a stream's version is its number of events
+
+  static ExpectedVersion any() { return {Kind::any, 0}; }
+  static ExpectedVersion no_stream() { return {Kind::no_stream, 0}; }
+  static ExpectedVersion exact(uint64_t v) { return {Kind::exact, v}; }
+};
+
+struct NewEvent {
+  std::string type;
+  int schema = 1;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+struct StreamAppend {
+  std::string stream;
+  ExpectedVersion expected;
+  std::vector<NewEvent> events;
+};
+
+// One atomic append: every stream's events are written, or none are.
+struct AppendRequest {
+  std::vector<StreamAppend> streams;
+  Actor actor;
+  std::string request_id;
+  int64_t occurred_at_ms = 0;  // stamped on every event of the append
+};
+
+struct AppendResult {
+  std::vector<EventEnvelope> events;  // as stored, with positions and hashes
+  uint64_t last_position() const { return events.empty() ? 0 : events.back().position; }
+};
+
+// Read-model writes that must commit in the same batch as the events they
+// derive from. Implemented by the storage backend; handed to projectors.
+class BatchWriter {
+ public:
+  virtual ~BatchWriter() = default;
+  // Reads see earlier writes of the same batch, then the committed store.
+  virtual std::optional<std::string> get(const std::string& key) = 0;
+  virtual void put(const std::string& key, const std::string& value) = 0;
+  virtual void erase(const std::string& key) = 0;
+};
+
+// Called by the single writer for each accepted append, in commit order, before
+// the batch is written. A non-ok Status rejects that append (its events and its
+// read-model writes are rolled back) and is returned to its caller.
+using ProjectionHook =
+    std::function<Status(const std::vector<EventEnvelope>& events, BatchWriter& batch)>;
+
+struct ReadFilter {
+  uint64_t after_position = 0;           // events with position > after_position
+  std::vector<std::string> types;        // empty = all types
+  std::string stream_prefix;             // "" = every stream
+  std::optional<int64_t> since_ms;       // occurred_at_ms >= since_ms
+  std::optional<int64_t> until_ms;       // occurred_at_ms <= until_ms
+  std::optional<std::string> actor_id;   // actor.id or actor.user_id equals it
+  size_t limit = 0;                      // 0 = no limit
+};
+
+struct ChainReport {
+  uint64_t events_checked = 0;
+  uint64_t first_broken_position = 0;  // 0 when the chain is intact
+  std::string problem;                 // empty when intact
+};
+
+enum class Durability { always, never };
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+
+  // Atomic append; blocks until durable (per the durability policy). A version
+  // mismatch on any stream rejects the whole append with ErrorCode::conflict.
+  virtual Result<AppendResult> append(AppendRequest request) = 0;
+
+  // Several independent appends handed to the writer together: they commit in
+  // order, in one batch, with one sync; each succeeds or fails on its own.
+  virtual std::vector<Result<AppendResult>> append_all(std::vector<AppendRequest> requests) = 0;
+
+  // Events of one stream with version >= from_version, in order.
+  virtual Result<std::vector<EventEnvelope>> read_stream(const std::string& stream,
+                                                         uint64_t from_version = 1) = 0;
+  // Current version of a stream (0 when it does not exist).
+  virtual Result<uint64_t> stream_version(const std::string& stream) = 0;
+
+  // The whole log in position order, filtered. The visitor returns false to stop.
+  virtual Status scan(const ReadFilter& filter,
+                      const std::function<bool(const EventEnvelope&)>& visit) = 0;
+
+  virtual uint64_t last_position() = 0;
+
+  // Recomputes the hash chain from position 1; names the first broken position.
+  virtual ChainReport verify_chain() = 0;
+
+  // Installs the hook that projectors use (set once, before the first append).
+  virtual void set_projection_hook(ProjectionHook hook) = 0;
+};
+
+}  // namespace closient
