@@ -35,11 +35,6 @@ struct EventEnvelope {
   std::string hash;         // SHA-256(prev_hash || canonical_bytes), lowercase hex
 };
 
-// RFC 3339 UTC with milliseconds: "2026-03-31T12:00:00.123Z".
-std::string format_timestamp_ms(int64_t unix_ms);
-// Parses RFC 3339 (any offset, optional fraction) into Unix milliseconds.
-bool parse_timestamp_ms(const std::string& text, int64_t* unix_ms);
-
 nlohmann::json envelope_to_json(const EventEnvelope& e);
 bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out);
 
