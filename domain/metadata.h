@@ -44,8 +44,9 @@ Metadata metadata_from_values(const Metadata& values);
 // whole. Field names are "<field>.<key>" per bad entry, "<field>" for the count.
 Status check_metadata(const Metadata& values, std::string_view field);
 
-// A JSON value from a request body → Metadata: must be an object of strings.
-// Limits on keys and values are checked; the key count is checked too.
+// A JSON value from a request body → Metadata: must be an object of strings
+// (null is {}). Key and value limits are checked here; the key count applies to
+// the stored result and is checked by decide.
 Result<Metadata> parse_metadata(const nlohmann::json& value, std::string_view field);
 // A JSON member of an update body: `value` is nullptr when the member is absent.
 Result<MetadataPatch> parse_metadata_patch(const nlohmann::json* value, std::string_view field);

@@ -1,0 +1,198 @@
+#include "domain/roles.h"
+
+namespace closient {
+namespace {
+
+constexpr Role kRoles[] = {Role::owner, Role::manager, Role::billing, Role::editor};
+constexpr KeyRole kKeyRoles[] = {KeyRole::manager, KeyRole::editor, KeyRole::readonly};
+
+OrgAuthority read_only() {
+  OrgAuthority a;
+  a.visible = true;
+  a.read_organization = true;
+  a.read_members = true;
+  return a;
+}
+
+// The matrix of §3 for a member acting with their full authority.
+OrgAuthority membership_authority(Role role) {
+  OrgAuthority a = read_only();
+  a.membership_role = role;
+  a.leave = true;
+  const bool owner = role == Role::owner;
+  const bool manager = role == Role::manager;
+  a.manage_members = owner || manager;
+  a.manage_api_keys = owner || manager;
+  a.read_audit = owner || manager;
+  a.manage_owners = owner;
+  a.manage_org = owner;
+  a.delete_org = owner;
+  return a;
+}
+
+// A csu key below manager, or any credential capped to reading.
+bool user_credential_can_write(const Caller& caller) {
+  if (!caller.is_user_credential()) return false;
+  return caller.kind != CredentialKind::user_key || caller.key_role == KeyRole::manager;
+}
+
+}  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::owner:
+      return "owner";
+    case Role::manager:
+      return "manager";
+    case Role::billing:
+      return "billing";
+    case Role::editor:
+      return "editor";
+  }
+  return "editor";
+}
+
+const char* role_display(Role role) {
+  switch (role) {
+    case Role::owner:
+      return "Owner";
+    case Role::manager:
+      return "Manager";
+    case Role::billing:
+      return "Billing";
+    case Role::editor:
+      return "Editor";
+  }
+  return "Editor";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  for (Role role : kRoles)
+    if (text == role_name(role)) return role;
+  return std::nullopt;
+}
+
+const char* key_role_name(KeyRole role) {
+  switch (role) {
+    case KeyRole::manager:
+      return "manager";
+    case KeyRole::editor:
+      return "editor";
+    case KeyRole::readonly:
+      return "readonly";
+  }
+  return "readonly";
+}
+
+std::optional<KeyRole> parse_key_role(std::string_view text) {
+  for (KeyRole role : kKeyRoles)
+    if (text == key_role_name(role)) return role;
+  return std::nullopt;
+}
+
+OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> membership_role,
+                                bool key_belongs_to_org) {
+  switch (caller.kind) {
+    case CredentialKind::business_key: {
+      if (!key_belongs_to_org) return {};
+      OrgAuthority a = read_only();
+      if (caller.key_role == KeyRole::manager) {
+        a.manage_members = true;
+        a.manage_api_keys = true;
+        a.read_audit = true;
+      }
+      return a;
+    }
+    case CredentialKind::publishable_key: {
+      if (!key_belongs_to_org) return {};
+      OrgAuthority a;
+      a.visible = true;
+      a.read_organization = true;  // and whoami; nothing else
+      return a;
+    }
+    case CredentialKind::user_key:
+    case CredentialKind::token:
+    case CredentialKind::session:
+      break;
+  }
+  if (!membership_role) return {};
+  if (!user_credential_can_write(caller)) {
+    OrgAuthority a = read_only();
+    a.membership_role = membership_role;
+    return a;
+  }
+  return membership_authority(*membership_role);
+}
+
+bool allows(const OrgAuthority& a, OrgAction action) {
+  if (!a.visible) return false;
+  switch (action) {
+    case OrgAction::read_organization:
+      return a.read_organization;
+    case OrgAction::read_members:
+      return a.read_members;
+    case OrgAction::manage_members:
+      return a.manage_members;
+    case OrgAction::manage_owners:
+      return a.manage_owners;
+    case OrgAction::manage_api_keys:
+      return a.manage_api_keys;
+    case OrgAction::manage_org:
+      return a.manage_org;
+    case OrgAction::delete_org:
+      return a.delete_org;
+    case OrgAction::read_audit:
+      return a.read_audit;
+    case OrgAction::leave:
+      return a.leave;
+  }
+  return false;
+}
+
+Status check_org_action(const OrgAuthority& authority, OrgAction action) {
+  if (!authority.visible) {
+    return Error::make(ErrorCode::not_found, "No such organization.");
+  }
+  if (!allows(authority, action)) {
+    return Error::make(ErrorCode::forbidden, "This credential may not do that here.");
+  }
+  return ok_status();
+}
+
+bool covers_key_role(const OrgAuthority& authority, KeyRole role) {
+  if (role == KeyRole::manager) {
+    return authority.manage_members && authority.manage_api_keys && authority.read_members;
+  }
+  return authority.read_organization && authority.read_members;
+}
+
+Status check_user_action(const Caller& caller, UserAction action) {
+  bool allowed = false;
+  switch (action) {
+    case UserAction::whoami:
+      allowed = true;
+      break;
+    case UserAction::list_organizations:
+      allowed = caller.kind != CredentialKind::publishable_key;
+      break;
+    case UserAction::read_own_keys:
+    case UserAction::read_preferences:
+      allowed = caller.is_user_credential();
+      break;
+    case UserAction::create_organization:
+    case UserAction::manage_own_keys:
+    case UserAction::write_preferences:
+      allowed = user_credential_can_write(caller);
+      break;
+  }
+  if (allowed) return ok_status();
+  return Error::make(ErrorCode::forbidden, "This credential may not do that.");
+}
+
+bool user_credential_covers_key_role(const Caller& caller, KeyRole /*role*/) {
+  // A write-capable user credential carries the user's full authority, which
+  // covers every key role; read-only credentials create no keys at all.
+  return user_credential_can_write(caller);
+}
+
+}  // namespace closient
