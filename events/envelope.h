@@ -2,9 +2,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace closient {
 
@@ -22,19 +21,25 @@ struct Actor {
 };
 
 struct EventEnvelope {
-  uint64_t position = 0;    // global, gapless, from 1
-  std::string stream;       // "org-<shortuuid>", "user-<shortuuid>"
-  uint64_t version = 0;     // per stream, from 1
-  std::string type;         // "MemberRemoved"
-  int schema = 1;           // version of this type's data layout
+  uint64_t position = 0;       // global, gapless, from 1
+  std::string stream;          // "org-<shortuuid>", "user-<shortuuid>"
+  uint64_t version = 0;        // per stream, from 1
+  std::string type;            // "MemberRemoved"
+  int schema = 1;              // version of this type's data layout
   int64_t occurred_at_ms = 0;  // Unix time in milliseconds, UTC
   Actor actor;
   std::string request_id;
   nlohmann::json data = nlohmann::json::object();
-  std::string prev_hash;    // 64 lowercase hex digits; all zeros before position 1
-  std::string hash;         // SHA-256(prev_hash || canonical_bytes), lowercase hex
+  std::string prev_hash;  // 64 lowercase hex digits; all zeros before position 1
+  std::string hash;       // SHA-256(prev_hash || canonical_bytes), lowercase hex
 };
 
+// The prev_hash of position 1: 64 zeros.
+const std::string& zero_hash();
+
+// occurred_at is written as RFC 3339 (format_timestamp_ms), actor as
+// {kind, id, user_id}. envelope_from_json returns false, leaving *out alone,
+// when a field is missing or has the wrong type.
 nlohmann::json envelope_to_json(const EventEnvelope& e);
 bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out);
 

@@ -24,31 +24,6 @@ struct ExpectedVersion {
   static ExpectedVersion exact(uint64_t v) { return {Kind::exact, v}; }
 };
 
-struct NewEvent {
-  std::string type;
-  int schema = 1;
-  nlohmann::json data = nlohmann::json::object();
-};
-
-struct StreamAppend {
-  std::string stream;
-  ExpectedVersion expected;
-  std::vector<NewEvent> events;
-};
-
-// One atomic append: every stream's events are written, or none are.
-struct AppendRequest {
-  std::vector<StreamAppend> streams;
-  Actor actor;
-  std::string request_id;
-  int64_t occurred_at_ms = 0;  // stamped on every event of the append
-};
-
-struct AppendResult {
-  std::vector<EventEnvelope> events;  // as stored, with positions and hashes
-  uint64_t last_position() const { return events.empty() ? 0 : events.back().position; }
-};
-
 // Read-model writes that must commit in the same batch as the events they
 // derive from. Implemented by the storage backend; handed to projectors.
 class BatchWriter {
@@ -66,14 +41,42 @@ class BatchWriter {
 using ProjectionHook =
     std::function<Status(const std::vector<EventEnvelope>& events, BatchWriter& batch)>;
 
+struct NewEvent {
+  std::string type;
+  int schema = 1;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+struct StreamAppend {
+  std::string stream;
+  ExpectedVersion expected;
+  std::vector<NewEvent> events;
+};
+
+// One atomic append: every stream's events are written, or none are.
+struct AppendRequest {
+  std::vector<StreamAppend> streams;
+  Actor actor;
+  std::string request_id;
+  int64_t occurred_at_ms = 0;  // stamped on every event of the append; 0 = now
+  // Called after the global hook, in the same batch, for this append only
+  // (e.g. a read-model write that only this command makes). Optional.
+  ProjectionHook project;
+};
+
+struct AppendResult {
+  std::vector<EventEnvelope> events;  // as stored, with positions and hashes
+  uint64_t last_position() const { return events.empty() ? 0 : events.back().position; }
+};
+
 struct ReadFilter {
-  uint64_t after_position = 0;           // events with position > after_position
-  std::vector<std::string> types;        // empty = all types
-  std::string stream_prefix;             // "" = every stream
-  std::optional<int64_t> since_ms;       // occurred_at_ms >= since_ms
-  std::optional<int64_t> until_ms;       // occurred_at_ms <= until_ms
-  std::optional<std::string> actor_id;   // actor.id or actor.user_id equals it
-  size_t limit = 0;                      // 0 = no limit
+  uint64_t after_position = 0;          // events with position > after_position
+  std::vector<std::string> types;       // empty = all types
+  std::string stream_prefix;            // "" = every stream
+  std::optional<int64_t> since_ms;      // occurred_at_ms >= since_ms
+  std::optional<int64_t> until_ms;      // occurred_at_ms <= until_ms
+  std::optional<std::string> actor_id;  // actor.id or actor.user_id equals it
+  size_t limit = 0;                     // 0 = no limit
 };
 
 struct ChainReport {

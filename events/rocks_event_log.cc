@@ -1,0 +1,411 @@
+#include "events/rocks_event_log.h"
+
+#include <fmt/format.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <chrono>
+#include <set>
+
+#include "events/keys.h"
+#include "events/rocks_batch_writer.h"
+#include "events/stored_event.h"
+
+namespace closient {
+namespace {
+
+// The first instant RFC 3339's four-digit years cannot express.
+constexpr int64_t kYear10000Ms = 253402300800000;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string describe(const ExpectedVersion& expected) {
+  switch (expected.kind) {
+    case ExpectedVersion::Kind::any:
+      return "any version";
+    case ExpectedVersion::Kind::no_stream:
+      return "no stream";
+    case ExpectedVersion::Kind::exact:
+      return fmt::format("version {}", expected.version);
+  }
+  return "?";
+}
+
+bool version_matches(const ExpectedVersion& expected, uint64_t actual) {
+  switch (expected.kind) {
+    case ExpectedVersion::Kind::any:
+      return true;
+    case ExpectedVersion::Kind::no_stream:
+      return actual == 0;
+    case ExpectedVersion::Kind::exact:
+      return actual == expected.version;
+  }
+  return false;
+}
+
+Status validate(const AppendRequest& request) {
+  if (request.streams.empty()) {
+    return Error::make(ErrorCode::bad_request, "an append must name at least one stream");
+  }
+  std::set<std::string_view> seen;
+  for (const auto& s : request.streams) {
+    if (s.stream.empty() || s.stream.find('\0') != std::string::npos) {
+      return Error::make(ErrorCode::bad_request, "a stream id must be non-empty text");
+    }
+    if (!seen.insert(s.stream).second) {
+      return Error::make(ErrorCode::bad_request,
+                         fmt::format("stream {} appears twice in one append", s.stream));
+    }
+    for (const auto& event : s.events) {
+      if (event.type.empty()) {
+        return Error::make(ErrorCode::bad_request,
+                           fmt::format("an event of stream {} has no type", s.stream));
+      }
+    }
+  }
+  if (request.occurred_at_ms < 0 || request.occurred_at_ms >= kYear10000Ms) {
+    return Error::make(ErrorCode::bad_request, "occurred_at is out of range");
+  }
+  return ok_status();
+}
+
+// Bounds the writer's cache of stream versions; a miss costs one seek.
+constexpr size_t kMaxCachedStreams = 1 << 20;
+
+}  // namespace
+
+// What the writer has assigned so far in the group being built, on top of the
+// committed state.
+struct RocksEventLog::GroupState {
+  uint64_t last_position = 0;
+  std::string last_hash;
+  std::unordered_map<std::string, uint64_t> stream_versions;
+  bool accepted_any = false;
+};
+
+Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& dir,
+                                                           LogOptions options) {
+  auto store = RocksStore::open(dir, options.mode);
+  if (!store.ok()) return store.error();
+  std::unique_ptr<RocksEventLog> log(new RocksEventLog(std::move(store).value(), options));
+  Status loaded = log->load_writer_state();
+  if (!loaded.ok()) return loaded.error();
+  if (options.mode == OpenMode::read_write) {
+    log->writer_ = std::thread([raw = log.get()] { raw->run_writer(); });
+  }
+  return log;
+}
+
+RocksEventLog::RocksEventLog(std::unique_ptr<RocksStore> store, LogOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {}
+
+RocksEventLog::~RocksEventLog() {
+  queue_.close();
+  if (writer_.joinable()) writer_.join();
+  store_.reset();
+}
+
+// Reads the last position and hash from meta, and checks them against the
+// last stored event: both are written in the same batch, so they must agree.
+Status RocksEventLog::load_writer_state() {
+  stream_versions_.clear();
+  writer_state_valid_ = false;
+  auto position = store_->meta_u64(meta_key::kLastPosition, 0);
+  if (!position.ok()) return position.error();
+  auto hash = store_->get(store_->meta(), meta_key::kLastHash);
+  if (!hash.ok()) return hash.error();
+
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  it->SeekToLast();
+  uint64_t stored_last = 0;
+  if (it->Valid()) stored_last = decode_u64(it->key().ToStringView()).value_or(UINT64_MAX);
+  if (!it->status().ok()) return storage_error(it->status(), "reading the last event");
+  if (stored_last != *position) {
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("{} is inconsistent: meta says position {}, the last stored "
+                                   "event is {}; run the chain verification",
+                                   store_->dir(), *position, stored_last));
+  }
+  last_position_ = *position;
+  last_hash_ = hash->value_or(zero_hash());
+  writer_state_valid_ = true;
+  return ok_status();
+}
+
+Result<uint64_t> RocksEventLog::load_stream_version(const std::string& stream) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->streams()));
+  it->SeekForPrev(stream_key(stream, UINT64_MAX));
+  uint64_t version = 0;
+  if (it->Valid()) {
+    std::string found;
+    uint64_t found_version = 0;
+    if (parse_stream_key(it->key().ToStringView(), &found, &found_version) && found == stream)
+      version = found_version;
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "reading a stream's version");
+  return version;
+}
+
+Status RocksEventLog::refuse_unless_writable() const {
+  if (options_.mode != OpenMode::read_write) {
+    return Error::make(ErrorCode::service_unavailable, "the event log is open read-only");
+  }
+  return ok_status();
+}
+
+Result<AppendResult> RocksEventLog::append(AppendRequest request) {
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(append_all(std::move(one)).front());
+}
+
+std::vector<Result<AppendResult>> RocksEventLog::append_all(std::vector<AppendRequest> requests) {
+  std::vector<Result<AppendResult>> refused;
+  Status writable = refuse_unless_writable();
+  if (requests.empty()) return refused;
+  if (!writable.ok()) {
+    for (size_t i = 0; i < requests.size(); ++i) refused.push_back(writable.error());
+    return refused;
+  }
+  auto ticket = std::make_unique<AppendTicket>();
+  ticket->requests = std::move(requests);
+  size_t count = ticket->requests.size();
+  auto answer = ticket->done.get_future();
+  if (!queue_.push(WriterJob{std::move(ticket), nullptr})) {
+    for (size_t i = 0; i < count; ++i) {
+      refused.push_back(Error::make(ErrorCode::service_unavailable, "the event log is closing"));
+    }
+    return refused;
+  }
+  return answer.get();
+}
+
+void RocksEventLog::set_projection_hook(ProjectionHook hook) {
+  std::lock_guard<std::mutex> lock(hook_mutex_);
+  hook_ = std::move(hook);
+}
+
+ProjectionHook RocksEventLog::global_hook() const {
+  std::lock_guard<std::mutex> lock(hook_mutex_);
+  return hook_;
+}
+
+Status RocksEventLog::run_on_writer(std::function<Status()> task) {
+  Status writable = refuse_unless_writable();
+  if (!writable.ok()) return writable;
+  auto done = std::make_shared<std::promise<Status>>();
+  auto answer = done->get_future();
+  bool queued =
+      queue_.push(WriterJob{nullptr, [task = std::move(task), done] { done->set_value(task()); }});
+  if (!queued) return Error::make(ErrorCode::service_unavailable, "the event log is closing");
+  return answer.get();
+}
+
+void RocksEventLog::run_writer() {
+  for (;;) {
+    std::vector<WriterJob> jobs = queue_.take(options_.max_group_requests);
+    if (jobs.empty()) return;  // closed and drained
+    std::vector<std::unique_ptr<AppendTicket>> group;
+    for (auto& job : jobs) {
+      if (job.ticket) {
+        group.push_back(std::move(job.ticket));
+        continue;
+      }
+      commit_group(group);
+      group.clear();
+      job.task();
+    }
+    commit_group(group);
+  }
+}
+
+void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tickets) {
+  if (tickets.empty()) return;
+  std::vector<std::vector<Result<AppendResult>>> results(tickets.size());
+  auto answer_all = [&] {
+    for (size_t t = 0; t < tickets.size(); ++t) tickets[t]->done.set_value(std::move(results[t]));
+  };
+  if (!writer_state_valid_) {
+    Status reloaded = load_writer_state();
+    if (!reloaded.ok()) {
+      for (size_t t = 0; t < tickets.size(); ++t)
+        for (size_t r = 0; r < tickets[t]->requests.size(); ++r)
+          results[t].push_back(reloaded.error());
+      answer_all();
+      return;
+    }
+  }
+
+  ProjectionHook global = global_hook();
+  ColumnFamily read_models = store_->read_models();
+  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  RocksBatchWriter writer(store_->db(), &batch, read_models.get());
+  GroupState group;
+  group.last_position = last_position_;
+  group.last_hash = last_hash_;
+
+  uint64_t requests = 0, accepted = 0, events = 0;
+  for (size_t t = 0; t < tickets.size(); ++t) {
+    for (auto& request : tickets[t]->requests) {
+      ++requests;
+      results[t].push_back(stage_append(request, group, batch, writer, global));
+      if (results[t].back().ok()) {
+        ++accepted;
+        events += results[t].back()->events.size();
+      }
+    }
+  }
+
+  rocksdb::Status written;
+  if (group.accepted_any) {
+    batch.Put(store_->meta(), meta_key::kLastPosition, encode_u64(group.last_position));
+    batch.Put(store_->meta(), meta_key::kLastHash, group.last_hash);
+    if (global) {
+      batch.Put(store_->meta(), meta_key::kReadModelApplied, encode_u64(group.last_position));
+    }
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.durability == Durability::always;
+    if (options_.fail_write_for_testing && options_.fail_write_for_testing()) {
+      written = rocksdb::Status::IOError("injected write failure");
+    } else {
+      written = store_->db()->Write(write_options, batch.GetWriteBatch());
+    }
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(stats_mutex_);
+    stats_.rejected += requests - accepted;
+    if (group.accepted_any) {
+      ++stats_.batches;
+      stats_.record_group(requests);
+      if (options_.durability == Durability::always) ++stats_.syncs;
+      if (written.ok()) {
+        stats_.appends += accepted;
+        stats_.events += events;
+      } else {
+        stats_.failed += accepted;
+        ++stats_.write_failures;
+      }
+    }
+  }
+
+  if (!written.ok()) {
+    // Nothing of the group is known to be on disk: fail every accepted append
+    // and forget what the writer assumed, so the next group starts from disk.
+    Error failure = storage_error(written, "writing to the event log");
+    for (auto& ticket_results : results)
+      for (auto& result : ticket_results)
+        if (result.ok()) result = failure;
+    load_writer_state().ok();
+  } else if (group.accepted_any) {
+    if (stream_versions_.size() + group.stream_versions.size() > kMaxCachedStreams)
+      stream_versions_.clear();
+    for (auto& [stream, version] : group.stream_versions) stream_versions_[stream] = version;
+    last_hash_ = group.last_hash;
+    {
+      std::lock_guard<std::mutex> lock(tail_mutex_);
+      last_position_ = group.last_position;
+    }
+    tail_advanced_.notify_all();
+  }
+  answer_all();
+}
+
+Result<uint64_t> RocksEventLog::version_in_group(const std::string& stream, GroupState& group) {
+  if (auto it = group.stream_versions.find(stream); it != group.stream_versions.end())
+    return it->second;
+  if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) return it->second;
+  auto loaded = load_stream_version(stream);
+  if (!loaded.ok()) return loaded.error();
+  stream_versions_[stream] = *loaded;
+  return *loaded;
+}
+
+Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupState& group,
+                                                 rocksdb::WriteBatchWithIndex& batch,
+                                                 RocksBatchWriter& writer,
+                                                 const ProjectionHook& global) {
+  Status valid = validate(request);
+  if (!valid.ok()) return valid.error();
+
+  // Check every stream before staging anything, so a conflict costs nothing.
+  std::vector<uint64_t> current;
+  for (const auto& s : request.streams) {
+    auto version = version_in_group(s.stream, group);
+    if (!version.ok()) return version.error();
+    if (!version_matches(s.expected, *version)) {
+      return Error::make(ErrorCode::conflict,
+                         fmt::format("stream {} is at version {}, but the append expected {}",
+                                     s.stream, *version, describe(s.expected)),
+                         "wrong_expected_version");
+    }
+    current.push_back(*version);
+  }
+
+  GroupState before{group.last_position, group.last_hash, {}, group.accepted_any};
+  batch.SetSavePoint();
+  auto reject = [&](Error error) -> Result<AppendResult> {
+    batch.RollbackToSavePoint().PermitUncheckedError();
+    writer.clear_failure();
+    group.last_position = before.last_position;
+    group.last_hash = std::move(before.last_hash);
+    return error;
+  };
+
+  int64_t occurred_at = request.occurred_at_ms != 0 ? request.occurred_at_ms : now_ms();
+  AppendResult result;
+  for (size_t i = 0; i < request.streams.size(); ++i) {
+    auto& s = request.streams[i];
+    uint64_t version = current[i];
+    for (auto& event : s.events) {
+      EventEnvelope e;
+      e.position = group.last_position + 1;
+      e.stream = s.stream;
+      e.version = ++version;
+      e.type = std::move(event.type);
+      e.schema = event.schema;
+      e.occurred_at_ms = occurred_at;
+      e.actor = request.actor;
+      e.request_id = request.request_id;
+      e.data = std::move(event.data);
+      e.prev_hash = group.last_hash;
+      auto bytes = seal_event(e);
+      if (!bytes.ok()) return reject(bytes.error());
+      batch.Put(store_->events(), encode_u64(e.position), *bytes);
+      batch.Put(store_->streams(), stream_key(e.stream, e.version), encode_u64(e.position));
+      group.last_position = e.position;
+      group.last_hash = e.hash;
+      result.events.push_back(std::move(e));
+    }
+  }
+
+  if (!result.events.empty()) {
+    const ProjectionHook* hooks[] = {&global, &request.project};
+    for (const ProjectionHook* hook : hooks) {
+      if (!*hook) continue;
+      Status projected = call_projection_hook(*hook, result.events, writer);
+      if (!projected.ok()) return reject(projected.error());
+      if (!writer.first_failure().ok())
+        return reject(storage_error(writer.first_failure(), "staging read-model writes"));
+    }
+  }
+
+  batch.PopSavePoint().PermitUncheckedError();
+  for (size_t i = 0; i < request.streams.size(); ++i)
+    group.stream_versions[request.streams[i].stream] =
+        current[i] + request.streams[i].events.size();
+  if (!result.events.empty()) group.accepted_any = true;
+  return result;
+}
+
+uint64_t RocksEventLog::last_position() {
+  if (options_.mode == OpenMode::read_write) return last_position_;
+  auto stored = store_->meta_u64(meta_key::kLastPosition, 0);
+  return stored.ok() ? *stored : 0;
+}
+
+}  // namespace closient

@@ -1,0 +1,171 @@
+// The read side of RocksEventLog: streams, the filtered log, the read models
+// and the side spaces. Reads go straight to RocksDB, never through the writer;
+// a group is one WriteBatch, so no read ever sees half of an append.
+#include <fmt/format.h>
+#include <rocksdb/snapshot.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+
+#include "events/keys.h"
+#include "events/rocks_event_log.h"
+#include "events/stored_event.h"
+
+namespace closient {
+namespace {
+
+Error undecodable(uint64_t position) {
+  return Error::make(ErrorCode::internal_error,
+                     fmt::format("the event at position {} cannot be decoded", position));
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool matches(const ReadFilter& filter, const EventEnvelope& e) {
+  if (!filter.types.empty() &&
+      std::find(filter.types.begin(), filter.types.end(), e.type) == filter.types.end())
+    return false;
+  if (!starts_with(e.stream, filter.stream_prefix)) return false;
+  if (filter.since_ms && e.occurred_at_ms < *filter.since_ms) return false;
+  if (filter.until_ms && e.occurred_at_ms > *filter.until_ms) return false;
+  if (filter.actor_id && e.actor.id != *filter.actor_id && e.actor.user_id != *filter.actor_id)
+    return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string& stream,
+                                                              uint64_t from_version) {
+  rocksdb::ManagedSnapshot snapshot(store_->db());
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(options, store_->streams()));
+
+  std::vector<EventEnvelope> events;
+  const std::string prefix = stream_key_prefix(stream);
+  for (it->Seek(stream_key(stream, std::max<uint64_t>(from_version, 1)));
+       it->Valid() && starts_with(it->key().ToStringView(), prefix); it->Next()) {
+    auto position = decode_u64(it->value().ToStringView());
+    if (!position) {
+      return Error::make(ErrorCode::internal_error,
+                         fmt::format("the stream index of {} is malformed", stream));
+    }
+    auto bytes = store_->get(store_->events(), encode_u64(*position), options);
+    if (!bytes.ok()) return bytes.error();
+    if (!bytes->has_value()) {
+      return Error::make(ErrorCode::internal_error,
+                         fmt::format("stream {} points at missing position {}", stream, *position));
+    }
+    auto event = decode_stored_event(**bytes);
+    if (!event) return undecodable(*position);
+    events.push_back(std::move(*event));
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "reading a stream");
+  return events;
+}
+
+Result<uint64_t> RocksEventLog::stream_version(const std::string& stream) {
+  return load_stream_version(stream);
+}
+
+Status RocksEventLog::scan(const ReadFilter& filter,
+                           const std::function<bool(const EventEnvelope&)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  size_t visited = 0;
+  if (filter.after_position == UINT64_MAX) return ok_status();
+  for (it->Seek(encode_u64(filter.after_position + 1)); it->Valid(); it->Next()) {
+    auto position = decode_u64(it->key().ToStringView()).value_or(0);
+    auto event = decode_stored_event(it->value().ToStringView());
+    if (!event) return undecodable(position);
+    if (!matches(filter, *event)) continue;
+    if (!visit(*event)) return ok_status();
+    if (filter.limit != 0 && ++visited >= filter.limit) return ok_status();
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "scanning the event log");
+  return ok_status();
+}
+
+uint64_t RocksEventLog::wait_for_append(uint64_t after_position,
+                                        std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(tail_mutex_);
+  tail_advanced_.wait_for(lock, timeout, [&] { return last_position_ > after_position; });
+  return last_position_;
+}
+
+std::optional<std::string> RocksEventLog::get(const std::string& key) {
+  ColumnFamily read_models = store_->read_models();
+  auto value = store_->get(read_models.get(), key);
+  if (!value.ok()) return std::nullopt;
+  return std::move(*value);
+}
+
+Status RocksEventLog::scan(const std::string& prefix, const std::string& start,
+                           const KeyValueVisitor& visit) {
+  ColumnFamily read_models = store_->read_models();
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), read_models.get()));
+  for (it->Seek(std::max(prefix, start));
+       it->Valid() && starts_with(it->key().ToStringView(), prefix); it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "scanning the read models");
+  return ok_status();
+}
+
+std::optional<std::string> RocksEventLog::side_get(const std::string& space,
+                                                   const std::string& key) {
+  rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
+  if (!family) return std::nullopt;
+  auto value = store_->get(family, key);
+  if (!value.ok()) return std::nullopt;
+  return std::move(*value);
+}
+
+Status RocksEventLog::side_put(const std::string& space,
+                               const std::vector<std::pair<std::string, std::string>>& entries) {
+  Status writable = refuse_unless_writable();
+  if (!writable.ok()) return writable;
+  rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
+  if (!family) {
+    return Error::make(ErrorCode::internal_error, fmt::format("no side space named {}", space));
+  }
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : entries) batch.Put(family, key, value);
+  // Not synced: side data is advisory (last_used) or a cache of answers.
+  rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return storage_error(s, fmt::format("writing side space {}", space));
+  return ok_status();
+}
+
+Result<uint64_t> RocksEventLog::read_models_applied_position() {
+  return store_->meta_u64(meta_key::kReadModelApplied, 0);
+}
+
+Result<uint64_t> RocksEventLog::checkpoint(const std::string& projection) {
+  return store_->meta_u64(meta_key::kCheckpointPrefix + projection, 0);
+}
+
+Status RocksEventLog::save_checkpoint(const std::string& projection, uint64_t position) {
+  Status writable = refuse_unless_writable();
+  if (!writable.ok()) return writable;
+  rocksdb::Status s =
+      store_->db()->Put(rocksdb::WriteOptions(), store_->meta(),
+                        meta_key::kCheckpointPrefix + projection, encode_u64(position));
+  if (!s.ok()) return storage_error(s, "saving a checkpoint");
+  return ok_status();
+}
+
+Status RocksEventLog::catch_up() {
+  return store_->catch_up();
+}
+
+AppendStats RocksEventLog::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  return stats_;
+}
+
+}  // namespace closient

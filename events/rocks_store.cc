@@ -1,0 +1,338 @@
+#include "events/rocks_store.h"
+
+#include <fmt/format.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+
+#include "events/keys.h"
+
+namespace closient {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char kEvents[] = "events";
+const char kStreams[] = "streams";
+const char kMeta[] = "meta";
+const char kKeyUsage[] = "key_usage";
+const char kIdempotency[] = "idempotency";
+
+rocksdb::Options database_options(OpenMode mode) {
+  rocksdb::Options options;
+  options.create_if_missing = mode == OpenMode::read_write;
+  options.create_missing_column_families = mode == OpenMode::read_write;
+  options.keep_log_file_num = 10;
+  // A secondary must keep every table file open: the primary may delete a
+  // file it has compacted away while the secondary still reads it.
+  if (mode == OpenMode::secondary) options.max_open_files = -1;
+  return options;
+}
+
+// A fresh scratch directory for a secondary instance's own info log.
+std::string make_secondary_dir() {
+  static std::atomic<uint64_t> counter{0};
+  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  fs::path dir = fs::temp_directory_path() /
+                 fmt::format("account-events-secondary-{}-{}-{}", getpid(), counter++, now);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return dir.string();
+}
+
+bool looks_like_lock_failure(const rocksdb::Status& status) {
+  std::string text = status.ToString();
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return status.IsIOError() && text.find("lock") != std::string::npos;
+}
+
+}  // namespace
+
+Error storage_error(const rocksdb::Status& status, std::string_view what) {
+  return Error::make(ErrorCode::service_unavailable,
+                     fmt::format("{}: {}", what, status.ToString()));
+}
+
+std::string read_model_space_name(uint64_t generation) {
+  return fmt::format("readmodel.{}", generation);
+}
+
+std::optional<uint64_t> parse_read_model_space_name(std::string_view name) {
+  constexpr std::string_view kPrefix = "readmodel.";
+  if (name.substr(0, kPrefix.size()) != kPrefix || name.size() == kPrefix.size() ||
+      name.size() > kPrefix.size() + 19)
+    return std::nullopt;
+  uint64_t generation = 0;
+  for (char c : name.substr(kPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    generation = generation * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return generation;
+}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode) {
+  std::unique_ptr<RocksStore> store(new RocksStore);
+  store->mode_ = mode;
+  store->dir_ = dir;
+
+  std::error_code ec;
+  bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+  std::vector<std::string> families;
+  if (exists) {
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(database_options(mode), dir, &families);
+    if (!s.ok()) return storage_error(s, fmt::format("listing the column families of {}", dir));
+  } else if (mode != OpenMode::read_write) {
+    return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir));
+  } else {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return Error::make(ErrorCode::service_unavailable,
+                         fmt::format("cannot create data directory {}: {}", dir, ec.message()));
+    }
+    families.push_back(rocksdb::kDefaultColumnFamilyName);
+  }
+  if (mode == OpenMode::read_write) {
+    for (const char* name : {kEvents, kStreams, kMeta, kKeyUsage, kIdempotency}) {
+      if (std::find(families.begin(), families.end(), name) == families.end())
+        families.push_back(name);
+    }
+    bool has_read_models = std::any_of(families.begin(), families.end(), [](const auto& name) {
+      return parse_read_model_space_name(name).has_value();
+    });
+    if (!has_read_models) families.push_back(read_model_space_name(1));
+  }
+
+  Status opened = store->open_database(families);
+  if (!opened.ok()) return opened.error();
+  Status settled = store->settle_read_model_generation();
+  if (!settled.ok()) return settled.error();
+  return store;
+}
+
+Status RocksStore::open_database(const std::vector<std::string>& families) {
+  rocksdb::Options options = database_options(mode_);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : families)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  switch (mode_) {
+    case OpenMode::read_write:
+      s = rocksdb::DB::Open(options, dir_, descriptors, &handles, &raw);
+      break;
+    case OpenMode::read_only:
+      s = rocksdb::DB::OpenForReadOnly(options, dir_, descriptors, &handles, &raw);
+      break;
+    case OpenMode::secondary:
+      secondary_dir_ = make_secondary_dir();
+      s = rocksdb::DB::OpenAsSecondary(options, dir_, secondary_dir_, descriptors, &handles, &raw);
+      break;
+  }
+  if (!s.ok()) {
+    if (!secondary_dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir_, ec);
+    }
+    if (looks_like_lock_failure(s)) {
+      return Error::make(
+          ErrorCode::service_unavailable,
+          fmt::format("data directory {} is in use by another process ({})", dir_, s.ToString()));
+    }
+    return storage_error(s, fmt::format("opening {}", dir_));
+  }
+
+  std::string scratch = secondary_dir_;
+  db_ = std::shared_ptr<rocksdb::DB>(raw, [scratch](rocksdb::DB* db) {
+    db->Close().PermitUncheckedError();
+    delete db;
+    if (!scratch.empty()) {
+      std::error_code ec;
+      fs::remove_all(scratch, ec);
+    }
+  });
+  for (size_t i = 0; i < handles.size(); ++i) {
+    std::shared_ptr<rocksdb::DB> db = db_;
+    ColumnFamily family(handles[i], [db](rocksdb::ColumnFamilyHandle* handle) {
+      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    });
+    const std::string& name = families[i];
+    if (name == rocksdb::kDefaultColumnFamilyName)
+      default_ = family;
+    else if (name == kEvents)
+      events_ = family;
+    else if (name == kStreams)
+      streams_ = family;
+    else if (name == kMeta)
+      meta_ = family;
+    else if (name == kKeyUsage)
+      key_usage_ = family;
+    else if (name == kIdempotency)
+      idempotency_ = family;
+    else
+      others_.push_back(family);
+  }
+  if (!events_ || !streams_ || !meta_ || !key_usage_ || !idempotency_) {
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("{} is not an event log: a column family is missing", dir_));
+  }
+  return ok_status();
+}
+
+Status RocksStore::settle_read_model_generation() {
+  auto format = meta_u64(meta_key::kFormatVersion, 0);
+  if (!format.ok()) return format.error();
+  auto generation = meta_u64(meta_key::kReadModelGeneration, 0);
+  if (!generation.ok()) return generation.error();
+
+  if (*format == 0) {
+    // A new store: stamp the format and the first read-model generation.
+    if (mode_ != OpenMode::read_write) {
+      return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir_));
+    }
+    rocksdb::WriteBatch batch;
+    batch.Put(meta(), meta_key::kFormatVersion, encode_u64(kLogFormatVersion));
+    if (*generation == 0) {
+      *generation = 1;
+      batch.Put(meta(), meta_key::kReadModelGeneration, encode_u64(1));
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    rocksdb::Status s = db_->Write(sync, &batch);
+    if (!s.ok()) return storage_error(s, "initializing the event log");
+  } else if (*format != kLogFormatVersion) {
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("{} holds log format {}; this build reads format {}", dir_,
+                                   *format, kLogFormatVersion));
+  }
+
+  std::string live_name = read_model_space_name(*generation);
+  std::vector<ColumnFamily> leftovers;
+  for (auto& family : others_) {
+    if (family->GetName() == live_name)
+      read_models_ = family;
+    else
+      leftovers.push_back(family);
+  }
+  others_.clear();
+  if (!read_models_) {
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("{} has no read-model space {}", dir_, live_name));
+  }
+  read_model_generation_ = *generation;
+  // Spaces of an interrupted rebuild, or an old generation whose drop did not
+  // finish: nothing reads them, so the writer drops them.
+  if (mode_ == OpenMode::read_write) {
+    for (auto& family : leftovers) {
+      Status dropped = drop_space(family);
+      if (!dropped.ok()) return dropped;
+    }
+  }
+  return ok_status();
+}
+
+RocksStore::~RocksStore() {
+  // Handles first, then the DB (the DB's deleter runs when the last handle goes).
+  {
+    std::lock_guard<std::mutex> lock(read_models_mutex_);
+    read_models_.reset();
+  }
+  others_.clear();
+  default_.reset();
+  events_.reset();
+  streams_.reset();
+  meta_.reset();
+  key_usage_.reset();
+  idempotency_.reset();
+  db_.reset();
+}
+
+rocksdb::ColumnFamilyHandle* RocksStore::side_space(std::string_view name) const {
+  if (name == kKeyUsage) return key_usage_.get();
+  if (name == kIdempotency) return idempotency_.get();
+  return nullptr;
+}
+
+ColumnFamily RocksStore::read_models() const {
+  std::lock_guard<std::mutex> lock(read_models_mutex_);
+  return read_models_;
+}
+
+uint64_t RocksStore::read_model_generation() const {
+  std::lock_guard<std::mutex> lock(read_models_mutex_);
+  return read_model_generation_;
+}
+
+Result<ColumnFamily> RocksStore::create_read_model_space(uint64_t generation) {
+  if (mode_ != OpenMode::read_write) {
+    return Error::make(ErrorCode::service_unavailable, "the event log is open read-only");
+  }
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  rocksdb::ColumnFamilyOptions options(database_options(mode_));
+  rocksdb::Status s = db_->CreateColumnFamily(options, read_model_space_name(generation), &handle);
+  if (!s.ok()) return storage_error(s, "creating a read-model space");
+  std::shared_ptr<rocksdb::DB> db = db_;
+  return ColumnFamily(handle, [db](rocksdb::ColumnFamilyHandle* h) {
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  });
+}
+
+Status RocksStore::drop_space(const ColumnFamily& space) {
+  rocksdb::Status s = db_->DropColumnFamily(space.get());
+  if (!s.ok()) return storage_error(s, fmt::format("dropping {}", space->GetName()));
+  return ok_status();
+}
+
+void RocksStore::activate_read_models(ColumnFamily space, uint64_t generation) {
+  std::lock_guard<std::mutex> lock(read_models_mutex_);
+  read_models_ = std::move(space);
+  read_model_generation_ = generation;
+}
+
+Result<std::optional<std::string>> RocksStore::get(rocksdb::ColumnFamilyHandle* family,
+                                                   const std::string& key,
+                                                   const rocksdb::ReadOptions& options) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(options, family, key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error(s, "reading");
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<uint64_t> RocksStore::meta_u64(const std::string& key, uint64_t fallback,
+                                      const rocksdb::ReadOptions& options) const {
+  auto value = get(meta(), key, options);
+  if (!value.ok()) return value.error();
+  if (!value->has_value()) return fallback;
+  auto decoded = decode_u64(**value);
+  if (!decoded) {
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("meta key {} of {} is malformed", key, dir_));
+  }
+  return *decoded;
+}
+
+Status RocksStore::catch_up() {
+  if (mode_ != OpenMode::secondary) return ok_status();
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  if (!s.ok()) return storage_error(s, "catching up with the primary");
+  auto generation = meta_u64(meta_key::kReadModelGeneration, 0);
+  if (!generation.ok()) return generation.error();
+  if (*generation != read_model_generation()) {
+    // RocksDB ignores column families created after a secondary opened.
+    return Error::make(ErrorCode::service_unavailable,
+                       fmt::format("the read models of {} were rebuilt (generation {}); reopen "
+                                   "to read them",
+                                   dir_, *generation));
+  }
+  return ok_status();
+}
+
+}  // namespace closient

@@ -1,0 +1,403 @@
+#include <boost/test/unit_test.hpp>
+#include <thread>
+
+#include "events/rocks_event_log.h"
+#include "events_test_support.h"
+
+using namespace closient;
+using namespace closient::testing;
+
+namespace {
+
+std::unique_ptr<RocksEventLog> open_log(const std::string& dir, LogOptions options = {}) {
+  auto log = RocksEventLog::open(dir, std::move(options));
+  BOOST_REQUIRE_MESSAGE(log.ok(), (log.ok() ? "" : log.error().detail));
+  return std::move(log).value();
+}
+
+LogOptions unsynced() {
+  LogOptions options;
+  options.durability = Durability::never;
+  return options;
+}
+
+std::vector<EventEnvelope> everything(RocksEventLog& log, ReadFilter filter = {}) {
+  std::vector<EventEnvelope> out;
+  Status s = log.scan(filter, [&](const EventEnvelope& e) {
+    out.push_back(e);
+    return true;
+  });
+  BOOST_REQUIRE(s.ok());
+  return out;
+}
+
+std::vector<uint64_t> positions(const std::vector<EventEnvelope>& events) {
+  std::vector<uint64_t> out;
+  for (const auto& e : events) out.push_back(e.position);
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(appends_get_gapless_positions_versions_and_a_hash_chain) {
+  TempDir dir;
+  auto log = open_log(dir.str());
+  BOOST_TEST(log->last_position() == 0u);
+
+  auto first = log->append(append_to("org-1", ExpectedVersion::no_stream(),
+                                     {event("OrgCreated", {{"name", "A"}}), event("MemberAdded")}));
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->events.size() == 2u);
+  BOOST_TEST(first->last_position() == 2u);
+  BOOST_TEST(first->events[0].prev_hash == zero_hash());
+  BOOST_TEST(first->events[1].prev_hash == first->events[0].hash);
+  BOOST_TEST(first->events[1].version == 2u);
+
+  auto second = log->append(append_to("user-1", ExpectedVersion::any(), {event("UserCreated")}));
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(second->events[0].position == 3u);
+  BOOST_TEST(second->events[0].version == 1u);
+  BOOST_TEST(second->events[0].prev_hash == first->events[1].hash);
+
+  auto stream = log->read_stream("org-1");
+  BOOST_REQUIRE(stream.ok());
+  BOOST_TEST(stream->size() == 2u);
+  BOOST_TEST((*stream)[0].data["name"] == "A");
+  BOOST_TEST(((*stream)[0].actor == Actor{"user", "user-1", "user-1"}));
+  BOOST_TEST((*stream)[1].hash == first->events[1].hash);
+  auto tail = log->read_stream("org-1", 2);
+  BOOST_REQUIRE(tail.ok());
+  BOOST_TEST(tail->size() == 1u);
+  BOOST_TEST(log->read_stream("org-")->empty());
+  BOOST_TEST(*log->stream_version("org-1") == 2u);
+  BOOST_TEST(*log->stream_version("org-2") == 0u);
+  BOOST_TEST(log->last_position() == 3u);
+
+  ChainReport report = log->verify_chain();
+  BOOST_TEST(report.first_broken_position == 0u);
+  BOOST_TEST(report.events_checked == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(expected_version_mismatch_is_a_conflict_naming_the_stream) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::no_stream(), {event("A")})).ok());
+
+  auto stale = log->append(append_to("org-1", ExpectedVersion::exact(0), {event("B")}));
+  BOOST_REQUIRE(!stale.ok());
+  BOOST_TEST((stale.error().code == ErrorCode::conflict));
+  BOOST_TEST(stale.error().detail ==
+             "stream org-1 is at version 1, but the append expected version 0");
+
+  auto exists = log->append(append_to("org-1", ExpectedVersion::no_stream(), {event("B")}));
+  BOOST_REQUIRE(!exists.ok());
+  BOOST_TEST(exists.error().detail.find("expected no stream") != std::string::npos);
+
+  BOOST_TEST(log->append(append_to("org-1", ExpectedVersion::exact(1), {event("B")})).ok());
+  BOOST_TEST(log->append(append_to("org-1", ExpectedVersion::any(), {event("C")})).ok());
+  BOOST_TEST(log->last_position() == 3u);
+  BOOST_TEST(log->stats().rejected == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_mismatch_on_one_stream_writes_nothing_to_any_stream) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
+
+  AppendRequest invite;
+  invite.streams.push_back({"user-9", ExpectedVersion::no_stream(), {event("UserInvited")}});
+  invite.streams.push_back({"org-1", ExpectedVersion::exact(7), {event("MemberInvited")}});
+  auto refused = log->append(invite);
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST(refused.error().detail.find("org-1") != std::string::npos);
+  BOOST_TEST(log->read_stream("user-9")->empty());
+  BOOST_TEST(*log->stream_version("org-1") == 1u);
+  BOOST_TEST(log->last_position() == 1u);
+
+  invite.streams[1].expected = ExpectedVersion::exact(1);
+  auto accepted = log->append(invite);
+  BOOST_REQUIRE(accepted.ok());
+  BOOST_TEST(positions(accepted->events) == std::vector<uint64_t>({2, 3}));
+  BOOST_TEST(accepted->events[0].stream == "user-9");
+  BOOST_TEST(accepted->events[1].version == 2u);
+  BOOST_TEST(log->verify_chain().problem == "");
+}
+
+BOOST_AUTO_TEST_CASE(appends_of_one_group_see_each_other) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  std::vector<AppendRequest> group;
+  group.push_back(append_to("org-1", ExpectedVersion::no_stream(), {event("A")}));
+  group.push_back(append_to("org-1", ExpectedVersion::no_stream(), {event("B")}));
+  group.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("C"), event("D")}));
+  group.push_back(append_to("org-2", ExpectedVersion::exact(0), {event("E")}));
+  auto results = log->append_all(std::move(group));
+  BOOST_REQUIRE(results.size() == 4u);
+  BOOST_TEST(results[0].ok());
+  BOOST_REQUIRE(!results[1].ok());
+  BOOST_TEST((results[1].error().code == ErrorCode::conflict));
+  BOOST_REQUIRE(results[2].ok());
+  BOOST_TEST(positions(results[2]->events) == std::vector<uint64_t>({2, 3}));
+  BOOST_TEST(results[2]->events[1].version == 3u);
+  BOOST_REQUIRE(results[3].ok());
+  BOOST_TEST(results[3]->events[0].position == 4u);
+  BOOST_TEST(log->stats().batches == 1u);
+  BOOST_TEST(log->append_all({}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(invalid_requests_are_refused_without_side_effects) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  AppendRequest none;
+  BOOST_TEST(!log->append(none).ok());
+  BOOST_TEST(!log->append(append_to("", ExpectedVersion::any(), {event("A")})).ok());
+  BOOST_TEST(
+      !log->append(append_to(std::string("a\0b", 3), ExpectedVersion::any(), {event("A")})).ok());
+  BOOST_TEST(!log->append(append_to("org-1", ExpectedVersion::any(), {event("")})).ok());
+  AppendRequest twice = append_to("org-1", ExpectedVersion::any(), {event("A")});
+  twice.streams.push_back(twice.streams[0]);
+  BOOST_TEST(!log->append(twice).ok());
+  auto bad_text = log->append(append_to("org-1", ExpectedVersion::any(),
+                                        {event("A", {{"name", std::string("\xc3\x28", 2)}})}));
+  BOOST_REQUIRE(!bad_text.ok());
+  BOOST_TEST((bad_text.error().code == ErrorCode::bad_request));
+  AppendRequest far_future = append_to("org-1", ExpectedVersion::any(), {event("A")});
+  far_future.occurred_at_ms = INT64_MAX;
+  BOOST_TEST(!log->append(far_future).ok());
+  BOOST_TEST(log->last_position() == 0u);
+
+  // A stream with no events only checks its version (a guard on another aggregate).
+  AppendRequest guarded = append_to("org-1", ExpectedVersion::any(), {event("A")});
+  guarded.streams.push_back({"user-1", ExpectedVersion::no_stream(), {}});
+  BOOST_TEST(log->append(guarded).ok());
+  BOOST_TEST(*log->stream_version("user-1") == 0u);
+  BOOST_TEST(log->verify_chain().problem == "");
+}
+
+BOOST_AUTO_TEST_CASE(events_and_versions_survive_reopening) {
+  TempDir dir;
+  std::string last_hash;
+  {
+    auto log = open_log(dir.str());
+    for (int i = 0; i < 5; ++i) {
+      auto r =
+          log->append(append_to("org-1", ExpectedVersion::exact(i), {event("Tick", {{"i", i}})}));
+      BOOST_REQUIRE(r.ok());
+      last_hash = r->events[0].hash;
+    }
+  }
+  auto log = open_log(dir.str());
+  BOOST_TEST(log->last_position() == 5u);
+  BOOST_TEST(*log->stream_version("org-1") == 5u);
+  BOOST_TEST(log->read_stream("org-1")->at(4).data["i"] == 4);
+  auto next = log->append(append_to("org-1", ExpectedVersion::exact(5), {event("Tick")}));
+  BOOST_REQUIRE(next.ok());
+  BOOST_TEST(next->events[0].position == 6u);
+  BOOST_TEST(next->events[0].prev_hash == last_hash);
+  BOOST_TEST(log->verify_chain().events_checked == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(scan_filters_by_type_stream_time_actor_and_position) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  auto add = [&](std::string stream, std::string type, int64_t at, Actor actor) {
+    AppendRequest r =
+        append_to(std::move(stream), ExpectedVersion::any(), {event(std::move(type))});
+    r.occurred_at_ms = at;
+    r.actor = std::move(actor);
+    BOOST_REQUIRE(log->append(r).ok());
+  };
+  add("org-1", "OrgCreated", 1000, {"user", "u1", "u1"});           // 1
+  add("org-1", "MemberAdded", 2000, {"api_key", "key-1", "u2"});    // 2
+  add("user-1", "UserCreated", 3000, {"operator", "root", ""});     // 3
+  add("org-10", "MemberAdded", 4000, {"session", "sess-1", "u1"});  // 4
+  add("org-2", "MemberRemoved", 5000, {"token", "tok-1", "u3"});    // 5
+
+  ReadFilter by_type;
+  by_type.types = {"MemberAdded", "MemberRemoved"};
+  BOOST_TEST(positions(everything(*log, by_type)) == std::vector<uint64_t>({2, 4, 5}));
+
+  ReadFilter by_prefix;
+  by_prefix.stream_prefix = "org-1";
+  BOOST_TEST(positions(everything(*log, by_prefix)) == std::vector<uint64_t>({1, 2, 4}));
+
+  ReadFilter by_time;
+  by_time.since_ms = 2000;
+  by_time.until_ms = 4000;
+  BOOST_TEST(positions(everything(*log, by_time)) == std::vector<uint64_t>({2, 3, 4}));
+
+  ReadFilter by_actor;
+  by_actor.actor_id = "u1";  // the user directly, or through a credential
+  BOOST_TEST(positions(everything(*log, by_actor)) == std::vector<uint64_t>({1, 4}));
+  by_actor.actor_id = "key-1";
+  BOOST_TEST(positions(everything(*log, by_actor)) == std::vector<uint64_t>({2}));
+
+  ReadFilter paged;
+  paged.after_position = 1;
+  paged.limit = 2;
+  BOOST_TEST(positions(everything(*log, paged)) == std::vector<uint64_t>({2, 3}));
+  paged.after_position = 5;
+  BOOST_TEST(everything(*log, paged).empty());
+
+  int seen = 0;
+  BOOST_TEST(log->scan(ReadFilter{}, [&](const EventEnvelope&) { return ++seen < 2; }).ok());
+  BOOST_TEST(seen == 2);
+}
+
+BOOST_AUTO_TEST_CASE(projection_hooks_write_in_the_same_batch_and_roll_back_with_their_append) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  int global_calls = 0;
+  log->set_projection_hook([&](const std::vector<EventEnvelope>& events, BatchWriter& batch) {
+    ++global_calls;
+    // Reads see writes of earlier appends in the same batch.
+    auto count = batch.get("count");
+    int n = count ? std::stoi(*count) : 0;
+    batch.put("count", std::to_string(n + static_cast<int>(events.size())));
+    for (const auto& e : events) batch.put("last/" + e.stream, std::to_string(e.position));
+    return ok_status();
+  });
+
+  auto with_note = [](AppendRequest r, std::string key, bool fail) {
+    r.project = [key, fail](const std::vector<EventEnvelope>&, BatchWriter& batch) -> Status {
+      batch.put(key, "x");
+      if (fail) return Error::make(ErrorCode::validation_error, "refused by projection");
+      return ok_status();
+    };
+    return r;
+  };
+  std::vector<AppendRequest> group;
+  group.push_back(with_note(append_to("org-1", ExpectedVersion::any(), {event("A")}), "n1", false));
+  group.push_back(with_note(append_to("org-2", ExpectedVersion::any(), {event("B")}), "n2", true));
+  group.push_back(
+      with_note(append_to("org-3", ExpectedVersion::exact(4), {event("C")}), "n3", false));
+  group.push_back(
+      with_note(append_to("org-4", ExpectedVersion::any(), {event("D"), event("E")}), "n4", false));
+  auto results = log->append_all(std::move(group));
+  BOOST_TEST(results[0].ok());
+  BOOST_REQUIRE(!results[1].ok());
+  BOOST_TEST(results[1].error().detail == "refused by projection");
+  BOOST_TEST(!results[2].ok());
+  BOOST_REQUIRE(results[3].ok());
+  BOOST_TEST(positions(results[3]->events) == std::vector<uint64_t>({2, 3}));
+  BOOST_TEST(global_calls == 3);  // not called for the conflict
+
+  BOOST_TEST(log->get("count").value_or("") == "3");  // 1 + 2; the refused append's +1 rolled back
+  BOOST_TEST(log->get("n1").has_value());
+  BOOST_TEST(!log->get("n2").has_value());
+  BOOST_TEST(!log->get("n3").has_value());
+  BOOST_TEST(log->get("n4").has_value());
+  BOOST_TEST(!log->get("last/org-2").has_value());
+  BOOST_TEST(log->get("last/org-4").value_or("") == "3");
+  BOOST_TEST(log->read_stream("org-2")->empty());
+  BOOST_TEST(*log->read_models_applied_position() == 3u);
+  BOOST_TEST(log->verify_chain().problem == "");
+
+  std::vector<std::string> keys;
+  BOOST_TEST(log->scan("last/", "",
+                       [&](const std::string& k, const std::string&) {
+                         keys.push_back(k);
+                         return true;
+                       })
+                 .ok());
+  BOOST_TEST(keys == std::vector<std::string>({"last/org-1", "last/org-4"}));
+  keys.clear();
+  BOOST_TEST(log->scan("last/", "last/org-2",
+                       [&](const std::string& k, const std::string&) {
+                         keys.push_back(k);
+                         return true;
+                       })
+                 .ok());
+  BOOST_TEST(keys == std::vector<std::string>({"last/org-4"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_hook_fails_only_its_append) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  AppendRequest r = append_to("org-1", ExpectedVersion::any(), {event("A")});
+  r.project = [](const std::vector<EventEnvelope>&, BatchWriter&) -> Status {
+    throw std::runtime_error("boom");
+  };
+  auto failed = log->append(r);
+  BOOST_REQUIRE(!failed.ok());
+  BOOST_TEST((failed.error().code == ErrorCode::internal_error));
+  BOOST_TEST(log->append(append_to("org-1", ExpectedVersion::no_stream(), {event("A")})).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk) {
+  TempDir dir;
+  std::atomic<bool> fail{false};
+  LogOptions options;
+  options.fail_write_for_testing = [&] { return fail.load(); };
+  auto log = open_log(dir.str(), options);
+  BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
+
+  fail = true;
+  std::vector<AppendRequest> group;
+  group.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
+  group.push_back(append_to("org-2", ExpectedVersion::any(), {event("C")}));
+  auto results = log->append_all(std::move(group));
+  for (auto& r : results) {
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST((r.error().code == ErrorCode::service_unavailable));
+  }
+  BOOST_TEST(log->stats().write_failures == 1u);
+  BOOST_TEST(log->stats().failed == 2u);
+
+  fail = false;
+  // The writer forgot org-1 at version 2: the same expectation succeeds now.
+  auto retried = log->append(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
+  BOOST_REQUIRE(retried.ok());
+  BOOST_TEST(retried->events[0].position == 2u);
+  BOOST_TEST(retried->events[0].version == 2u);
+  BOOST_TEST(log->verify_chain().problem == "");
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_appends_share_batches_and_stats_count_them) {
+  TempDir dir;
+  auto log = open_log(dir.str());  // synced: slow enough for groups to form
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i)
+        BOOST_REQUIRE(
+            log->append(append_to("s-" + std::to_string(t), ExpectedVersion::any(), {event("E")}))
+                .ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  AppendStats stats = log->stats();
+  BOOST_TEST(stats.appends == 160u);
+  BOOST_TEST(stats.events == 160u);
+  BOOST_TEST(stats.group_size_sum == 160u);
+  BOOST_TEST(stats.syncs == stats.batches);
+  BOOST_TEST(stats.batches <= 160u);
+  uint64_t bucketed = 0;
+  for (auto n : stats.group_size_buckets) bucketed += n;
+  BOOST_TEST(bucketed == stats.batches);
+  BOOST_TEST_MESSAGE("160 synced appends from 8 threads took " << stats.batches << " batches");
+}
+
+BOOST_AUTO_TEST_CASE(side_spaces_checkpoints_and_the_live_tail) {
+  TempDir dir;
+  auto log = open_log(dir.str(), unsynced());
+  BOOST_TEST(log->side_put("key_usage", {{"k1", "100"}, {"k2", "200"}}).ok());
+  BOOST_TEST(log->side_put("idempotency", {{"req-1", "{}"}}).ok());
+  BOOST_TEST(!log->side_put("nope", {{"a", "b"}}).ok());
+  BOOST_TEST(log->side_get("key_usage", "k2").value_or("") == "200");
+  BOOST_TEST(!log->side_get("idempotency", "k2").has_value());
+  BOOST_TEST(!log->side_get("nope", "k2").has_value());
+  BOOST_TEST(!log->get("k1").has_value());  // side data is not read-model data
+
+  BOOST_TEST(*log->checkpoint("search") == 0u);
+  BOOST_TEST(log->save_checkpoint("search", 42).ok());
+  BOOST_TEST(*log->checkpoint("search") == 42u);
+
+  BOOST_TEST(log->wait_for_append(0, std::chrono::milliseconds(10)) == 0u);
+  std::thread appender([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
+  });
+  BOOST_TEST(log->wait_for_append(0, std::chrono::seconds(10)) == 1u);
+  appender.join();
+}
