@@ -143,6 +143,11 @@ struct OrgApiKeyRevoked : ApiKeyRevokedData {
   static constexpr int kSchema = 1;
 };
 
+// The ApiKey record a created event describes, and an update applied to one.
+// Shared by both aggregates and by read models that keep keys.
+ApiKey api_key_from_event(const ApiKeyCreatedData& e);
+void apply_key_update(ApiKey& key, const ApiKeyUpdatedData& e);
+
 // JSON codecs (nlohmann ADL). from_json throws nlohmann::json::exception on bad
 // data; decode_event below turns that into an Error.
 void to_json(nlohmann::json& j, const OrganizationCreated& e);
