@@ -1,0 +1,91 @@
+// decide for what a user does to their own stream: personal csu keys and
+// trait preferences. Org keys may not (they act for an organization, not a user).
+#include <utility>
+
+#include "domain/decide_api_keys.h"
+
+namespace closient {
+namespace decide_support {
+namespace {
+
+Result<const ApiKey*> own_unrevoked_key(const UserState& user, const std::string& key_id) {
+  const ApiKey* key = user.find_unrevoked_key(key_id);
+  if (key == nullptr) return not_found("No API key " + key_id + ".");
+  return key;
+}
+
+}  // namespace
+
+Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& cmd) {
+  Status allowed = check_user_action(*c.caller, UserAction::manage_own_keys);
+  if (!allowed.ok()) return allowed.error();
+  if (cmd.kind_given) return Error::validation("kind", "keys made here are always of kind user");
+  if (!user_credential_covers_key_role(*c.caller, cmd.role)) {
+    return forbidden("A key may not have more authority than its creator.");
+  }
+  Result<ApiKeyCreatedData> data = new_api_key(c, cmd, KeyKind::user);
+  if (!data.ok()) return data.error();
+  const UserState& user = *c.calling_user;
+  if (user.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
+
+  UserApiKeyCreated created;
+  static_cast<ApiKeyCreatedData&>(created) = std::move(data).value();
+  StreamAppend append = append_to(user);
+  append.events.push_back(event_of(created));
+  Decision decision = single_append(std::move(append), cmd.key_id);
+  decision.secret = cmd.raw_key;
+  return decision;
+}
+
+Result<Decision> decide_command(const DecideContext& c, const UpdateUserApiKey& cmd) {
+  Status allowed = check_user_action(*c.caller, UserAction::manage_own_keys);
+  if (!allowed.ok()) return allowed.error();
+  const UserState& user = *c.calling_user;
+  Result<const ApiKey*> key = own_unrevoked_key(user, cmd.key_id);
+  if (!key.ok()) return key.error();
+  Result<std::optional<ApiKeyUpdatedData>> changes = api_key_changes(*key.value(), cmd);
+  if (!changes.ok()) return changes.error();
+
+  StreamAppend append = append_to(user);
+  if (changes.value()) {
+    UserApiKeyUpdated updated;
+    static_cast<ApiKeyUpdatedData&>(updated) = std::move(*changes.value());
+    append.events.push_back(event_of(updated));
+  }
+  return single_append(std::move(append), cmd.key_id);
+}
+
+Result<Decision> decide_command(const DecideContext& c, const RevokeUserApiKey& cmd) {
+  Status allowed = check_user_action(*c.caller, UserAction::manage_own_keys);
+  if (!allowed.ok()) return allowed.error();
+  const UserState& user = *c.calling_user;
+  Result<const ApiKey*> key = own_unrevoked_key(user, cmd.key_id);
+  if (!key.ok()) return key.error();
+
+  UserApiKeyRevoked revoked;
+  revoked.key_id = cmd.key_id;
+  revoked.revoked_at_ms = c.now_ms;
+  revoked.revoked_by = user.id;
+  StreamAppend append = append_to(user);
+  append.events.push_back(event_of(revoked));
+  return single_append(std::move(append), cmd.key_id);
+}
+
+Result<Decision> decide_command(const DecideContext& c, const ReplacePreferences& cmd) {
+  Status allowed = check_user_action(*c.caller, UserAction::write_preferences);
+  if (!allowed.ok()) return allowed.error();
+  Status valid = check_preferences(cmd.preferences);
+  if (!valid.ok()) return valid.error();
+  const UserState& user = *c.calling_user;
+
+  StreamAppend append = append_to(user);
+  if (cmd.preferences != user.preferences) {
+    PreferencesReplaced replaced;
+    replaced.preferences = cmd.preferences;
+    append.events.push_back(event_of(replaced));
+  }
+  return single_append(std::move(append), user.id);
+}
+
+}  // namespace decide_support
+}  // namespace closient
