@@ -3,7 +3,6 @@
 // versions from 1 without gaps, the stream index, meta). Reads one snapshot,
 // so it can run while the writer appends.
 #include <fmt/format.h>
-#include <rocksdb/snapshot.h>
 
 #include <unordered_map>
 
@@ -25,9 +24,8 @@ ChainReport broken(ChainReport report, uint64_t position, std::string problem) {
 ChainReport RocksEventLog::verify_chain() {
   ChainReport report;
   rocksdb::DB* db = store_->db();
-  rocksdb::ManagedSnapshot snapshot(db);
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot.snapshot();
+  ConsistentRead view(*store_);
+  const rocksdb::ReadOptions& options = view.options();
 
   std::string prev_hash = zero_hash();
   std::unordered_map<std::string, uint64_t> stream_versions;

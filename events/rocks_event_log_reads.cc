@@ -2,7 +2,6 @@
 // and the side spaces. Reads go straight to RocksDB, never through the writer;
 // a group is one WriteBatch, so no read ever sees half of an append.
 #include <fmt/format.h>
-#include <rocksdb/snapshot.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -39,9 +38,8 @@ bool matches(const ReadFilter& filter, const EventEnvelope& e) {
 
 Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string& stream,
                                                               uint64_t from_version) {
-  rocksdb::ManagedSnapshot snapshot(store_->db());
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot.snapshot();
+  ConsistentRead view(*store_);
+  const rocksdb::ReadOptions& options = view.options();
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(options, store_->streams()));
 
   std::vector<EventEnvelope> events;

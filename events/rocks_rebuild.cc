@@ -71,9 +71,8 @@ std::string RocksReadModelRebuild::first_difference() {
   Status flushed = flush();
   if (!flushed.ok()) return flushed.error().detail;
   rocksdb::DB* db = log_.store_->db();
-  rocksdb::ManagedSnapshot snapshot(db);
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot.snapshot();
+  ConsistentRead view(*log_.store_);
+  const rocksdb::ReadOptions& options = view.options();
   ColumnFamily live_space = log_.store_->read_models();
   std::unique_ptr<rocksdb::Iterator> live(db->NewIterator(options, live_space.get()));
   std::unique_ptr<rocksdb::Iterator> fresh(db->NewIterator(options, space_.get()));

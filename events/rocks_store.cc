@@ -319,6 +319,14 @@ Result<uint64_t> RocksStore::meta_u64(const std::string& key, uint64_t fallback,
   return *decoded;
 }
 
+ConsistentRead::ConsistentRead(const RocksStore& store) : db_(store.db()) {
+  if (store.mode() == OpenMode::read_write) options_.snapshot = db_->GetSnapshot();
+}
+
+ConsistentRead::~ConsistentRead() {
+  if (options_.snapshot) db_->ReleaseSnapshot(options_.snapshot);
+}
+
 Status RocksStore::catch_up() {
   if (mode_ != OpenMode::secondary) return ok_status();
   rocksdb::Status s = db_->TryCatchUpWithPrimary();

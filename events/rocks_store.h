@@ -87,6 +87,23 @@ class RocksStore {
   uint64_t read_model_generation_ = 0;
 };
 
+// Read options for a consistent view across column families: a snapshot in
+// read-write mode. Other modes see a fixed state anyway (until catch_up(), which
+// the caller runs), and a secondary cannot take snapshots.
+class ConsistentRead {
+ public:
+  explicit ConsistentRead(const RocksStore& store);
+  ~ConsistentRead();
+  ConsistentRead(const ConsistentRead&) = delete;
+  ConsistentRead& operator=(const ConsistentRead&) = delete;
+
+  const rocksdb::ReadOptions& options() const { return options_; }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ReadOptions options_;
+};
+
 // A RocksDB failure as an Error; `what` says what was being done.
 Error storage_error(const rocksdb::Status& status, std::string_view what);
 
