@@ -76,13 +76,16 @@ void Validation::add(const Status& status) {
   if (status.ok()) return;
   const Error& error = status.error();
   if (error.code == ErrorCode::validation_error && !error.fields.empty()) {
-    fields_.insert(fields_.end(), error.fields.begin(), error.fields.end());
+    for (const FieldError& field : error.fields) fail(field.field, field.message);
   } else if (!other_) {
     other_ = error;
   }
 }
 
 void Validation::fail(std::string field, std::string message) {
+  // One message per field: the first problem found is the one worth fixing.
+  for (const FieldError& existing : fields_)
+    if (existing.field == field) return;
   fields_.push_back(FieldError{std::move(field), std::move(message)});
 }
 
@@ -205,7 +208,7 @@ Result<std::vector<TraitPreference>> parse_preferences(const nlohmann::json& bod
     if (!has_label) preference.trait_label = default_trait_label(preference.trait);
     out.push_back(std::move(preference));
   }
-  if (v.ok()) v.add(check_preferences(out));
+  v.add(check_preferences(out));
   if (!v.ok()) return v.status().error();
   return out;
 }
