@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <set>
+#include <system_error>
 
 #include "events/keys.h"
 #include "events/rocks_batch_writer.h"
@@ -93,7 +94,12 @@ Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& di
   Status loaded = log->load_writer_state();
   if (!loaded.ok()) return loaded.error();
   if (options.mode == OpenMode::read_write) {
-    log->writer_ = std::thread([raw = log.get()] { raw->run_writer(); });
+    try {
+      log->writer_ = std::thread([raw = log.get()] { raw->run_writer(); });
+    } catch (const std::system_error& e) {
+      return Error::make(ErrorCode::service_unavailable,
+                         fmt::format("cannot start the log writer: {}", e.what()));
+    }
   }
   return log;
 }

@@ -83,7 +83,8 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   Status save_checkpoint(const std::string& projection, uint64_t position);
 
   // Blocks until the log passes `after_position` or `timeout` elapses; returns
-  // the last position. For live tails and asynchronous projections.
+  // the last position. For live tails and asynchronous projections. In the
+  // reading modes it answers at once (follow with catch_up() and polling).
   uint64_t wait_for_append(uint64_t after_position, std::chrono::milliseconds timeout);
 
   // Secondary mode: see what the read-write process committed since. Other modes: no-op.

@@ -89,6 +89,8 @@ Status RocksEventLog::scan(const ReadFilter& filter,
 
 uint64_t RocksEventLog::wait_for_append(uint64_t after_position,
                                         std::chrono::milliseconds timeout) {
+  // Only a read-write log hears of appends as they commit.
+  if (options_.mode != OpenMode::read_write) return last_position();
   std::unique_lock<std::mutex> lock(tail_mutex_);
   tail_advanced_.wait_for(lock, timeout, [&] { return last_position_ > after_position; });
   return last_position_;

@@ -38,9 +38,10 @@ rocksdb::Options database_options(OpenMode mode) {
 std::string make_secondary_dir() {
   static std::atomic<uint64_t> counter{0};
   auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  fs::path dir = fs::temp_directory_path() /
-                 fmt::format("account-events-secondary-{}-{}-{}", getpid(), counter++, now);
   std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  fs::path dir = base / fmt::format("account-events-secondary-{}-{}-{}", getpid(), counter++, now);
   fs::create_directories(dir, ec);
   return dir.string();
 }
