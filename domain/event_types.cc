@@ -6,12 +6,7 @@
 #include "domain/event_json.h"
 #include "domain/organization.h"
 #include "domain/user.h"
-// events/catalog.h lands with the event log work; until then the registration
-// is left out so this layer keeps building on its own.
-#if __has_include("events/catalog.h")
 #include "events/catalog.h"
-#define CLOSIENT_HAVE_EVENT_CATALOG 1
-#endif
 
 namespace closient {
 namespace {
@@ -64,13 +59,11 @@ const std::vector<DomainEventType>& domain_event_types() {
   return types;
 }
 
-#ifdef CLOSIENT_HAVE_EVENT_CATALOG
 void register_domain_events(EventCatalog& catalog) {
   // Every type is at schema 1, so there are no upcasters yet. When a type's
   // data changes, bump its kSchema and add the step from the old schema here.
   for (const DomainEventType& type : domain_event_types()) catalog.add(type.name, type.schema);
 }
-#endif
 
 Result<nlohmann::json> normalize_event_data(const std::string& type, const nlohmann::json& data) {
   for (const Entry& e : entries())
