@@ -238,14 +238,24 @@ bool parse(int argc, char** argv, Settings* s) {
   return true;
 }
 
+// The 1-minute load average: other work on the machine skews every figure.
+std::string load_average() {
+  double one = 0;
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return "?";
+  int read = std::fscanf(f, "%lf", &one);
+  std::fclose(f);
+  return read == 1 ? fmt::format("{:.2f}", one) : "?";
+}
+
 void print_header(const Settings& s) {
   utsname host{};
   uname(&host);
   char date[64];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  std::printf("bench-log  %s  %s %s, %u hardware threads\n", date, host.sysname, host.machine,
-              std::thread::hardware_concurrency());
+  std::printf("bench-log  %s  %s %s, %u hardware threads, load average %s\n", date, host.sysname,
+              host.machine, std::thread::hardware_concurrency(), load_average().c_str());
   std::printf(
       "%d rounds x %.1f s per configuration, %zu-byte event data (%zu bytes stored), "
       "data under %s\n\n",
@@ -314,8 +324,9 @@ int main(int argc, char** argv) {
                 *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()),
                 median(per_batch), raw1 > 0 ? m / raw1 : 0, raw8 > 0 ? m / raw8 : 0);
   }
+  std::printf("\nload average at the end: %s\n", load_average().c_str());
   std::printf(
-      "\nev/batch: events per WriteBatch (group commit); x raw-N: median / median of "
+      "ev/batch: events per WriteBatch (group commit); x raw-N: median / median of "
       "the raw baseline with N threads.\n");
   return 0;
 }
