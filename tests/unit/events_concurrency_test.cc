@@ -116,3 +116,46 @@ BOOST_AUTO_TEST_CASE(sixteen_threads_unsynced) {
 BOOST_AUTO_TEST_CASE(sixteen_threads_synced) {
   run(Durability::always, 16, 60);
 }
+
+BOOST_AUTO_TEST_CASE(readers_never_see_half_of_an_append) {
+  TempDir dir;
+  LogOptions options;
+  options.durability = Durability::never;
+  auto opened = RocksEventLog::open(dir.str(), options);
+  BOOST_REQUIRE(opened.ok());
+  RocksEventLog& log = **opened;
+
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        AppendRequest pair;
+        pair.request_id = std::to_string(t) + "/" + std::to_string(i);
+        pair.streams.push_back({"left-" + std::to_string(t), ExpectedVersion::any(), {event("L")}});
+        pair.streams.push_back(
+            {"right-" + std::to_string(i % 3), ExpectedVersion::any(), {event("R"), event("R")}});
+        BOOST_REQUIRE(log.append(std::move(pair)).ok());
+      }
+    });
+  }
+  int scans = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::map<std::string, int> parts;
+    uint64_t expected = 1;
+    BOOST_REQUIRE(log.scan(ReadFilter{},
+                           [&](const EventEnvelope& e) {
+                             BOOST_REQUIRE(e.position == expected++);
+                             ++parts[e.request_id];
+                             return true;
+                           })
+                      .ok());
+    for (const auto& [id, count] : parts) BOOST_REQUIRE_MESSAGE(count == 3, id << " is partial");
+    ++scans;
+  }
+  stop = true;
+  for (auto& w : writers) w.join();
+  BOOST_TEST_MESSAGE(scans << " scans over up to " << log.last_position() << " events");
+  BOOST_TEST(scans > 0);
+}
