@@ -1,0 +1,117 @@
+#include <boost/test/unit_test.hpp>
+
+#include "http/command_bodies.h"
+
+using namespace closient;
+using namespace closient::http;
+using nlohmann::json;
+
+namespace {
+
+const char kOrg[] = "CnEqURgZ3swzj528KMLvX5";
+const char kOrgUuid[] = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+
+Result<Command> build(std::string_view operation, const PathParams& path, const json* body,
+                      std::optional<uint64_t> if_match = std::nullopt) {
+  return command_from_request(CommandInput{operation, &path, body, if_match});
+}
+
+std::vector<std::string> bad_fields(const Result<Command>& result) {
+  std::vector<std::string> fields;
+  for (const FieldError& f : result.error().fields) fields.push_back(f.field);
+  return fields;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(create_organization_reads_every_field) {
+  PathParams path;
+  json body = {{"name", "Acme"}, {"country", "US"}, {"is_brand", true}, {"metadata", {{"a", "1"}}}};
+  Result<Command> cmd = build("createOrganization", path, &body);
+  BOOST_REQUIRE(cmd.ok());
+  const auto& create = std::get<CreateOrganization>(*cmd);
+  BOOST_TEST(create.name == "Acme");
+  BOOST_TEST(create.country == "US");
+  BOOST_TEST(create.is_brand);
+  BOOST_TEST(create.metadata.at("a") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_fields_and_wrong_types_are_422_naming_each_field) {
+  PathParams path;
+  json body = {{"name", 5}, {"country", "US"}, {"colour", "red"}};
+  Result<Command> cmd = build("createOrganization", path, &body);
+  BOOST_REQUIRE(!cmd.ok());
+  BOOST_TEST((cmd.error().code == ErrorCode::validation_error));
+  std::vector<std::string> fields = bad_fields(cmd);
+  BOOST_TEST((std::find(fields.begin(), fields.end(), "name") != fields.end()));
+  BOOST_TEST((std::find(fields.begin(), fields.end(), "colour") != fields.end()));
+}
+
+BOOST_AUTO_TEST_CASE(path_ids_accept_both_forms_and_reject_others) {
+  PathParams canonical;
+  canonical.add("id", kOrgUuid);
+  Result<Command> del = build("deleteOrganization", canonical, nullptr);
+  BOOST_REQUIRE(del.ok());
+  BOOST_TEST(std::get<DeleteOrganization>(*del).org_id == kOrg);
+
+  PathParams bad;
+  bad.add("org_id", "not-an-id");
+  bad.add("member_id", kOrg);
+  Result<Command> remove = build("removeMember", bad, nullptr);
+  BOOST_REQUIRE(!remove.ok());
+  BOOST_TEST(bad_fields(remove) == std::vector<std::string>{"org_id"});
+}
+
+BOOST_AUTO_TEST_CASE(invite_lower_cases_email_and_defaults_to_editor) {
+  PathParams path;
+  path.add("org_id", kOrg);
+  json body = {{"email", "Ann@Example.COM"}};
+  Result<Command> cmd = build("inviteMember", path, &body, 4);
+  BOOST_REQUIRE(cmd.ok());
+  const auto& invite = std::get<InviteMember>(*cmd);
+  BOOST_TEST(invite.email == "ann@example.com");
+  BOOST_TEST((invite.role == Role::editor));
+  BOOST_TEST(*invite.if_match_version == 4u);
+
+  json bad = {{"email", "nope"}, {"role", "king"}};
+  Result<Command> rejected = build("inviteMember", path, &bad);
+  BOOST_REQUIRE(!rejected.ok());
+  BOOST_TEST(bad_fields(rejected).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(user_keys_refuse_kind_and_negative_rate_limits) {
+  PathParams path;
+  json with_kind = {{"name", "k"}, {"kind", "user"}};
+  BOOST_TEST(bad_fields(build("createUserApiKey", path, &with_kind)) ==
+             std::vector<std::string>{"kind"});
+  json negative = {{"name", "k"}, {"rate_limit_per_minute", -1}};
+  BOOST_TEST(bad_fields(build("createUserApiKey", path, &negative)) ==
+             std::vector<std::string>{"rate_limit_per_minute"});
+  json bad_time = {{"name", "k"}, {"expires_at", "tomorrow"}};
+  BOOST_TEST(bad_fields(build("createUserApiKey", path, &bad_time)) ==
+             std::vector<std::string>{"expires_at"});
+}
+
+BOOST_AUTO_TEST_CASE(metadata_patch_distinguishes_absent_null_and_merge) {
+  PathParams path;
+  path.add("id", kOrg);
+  json absent = json::object();
+  json null_metadata = {{"metadata", nullptr}};
+  json merge = {{"metadata", {{"k", "v"}, {"gone", ""}}}};
+  auto patch_of = [&](const json& body) {
+    return std::get<UpdateOrganization>(*build("updateOrganization", path, &body)).metadata.kind;
+  };
+  BOOST_TEST((patch_of(absent) == MetadataPatch::Kind::unchanged));
+  BOOST_TEST((patch_of(null_metadata) == MetadataPatch::Kind::clear));
+  BOOST_TEST((patch_of(merge) == MetadataPatch::Kind::merge));
+}
+
+BOOST_AUTO_TEST_CASE(if_match_parses_quoted_versions_only) {
+  auto parse = [](std::string value) { return parse_if_match(Headers{{"If-Match", value}}); };
+  BOOST_TEST(*parse("\"12\"").value() == 12u);
+  BOOST_TEST(*parse("W/\"3\"").value() == 3u);
+  BOOST_TEST(!parse("*").value().has_value());
+  BOOST_TEST(!parse_if_match(Headers{}).value().has_value());
+  BOOST_TEST(!parse("12").ok());
+  BOOST_TEST(!parse("\"abc\"").ok());
+}
