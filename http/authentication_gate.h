@@ -1,0 +1,45 @@
+// The gate every authenticated operation passes first (contract §2, §7):
+// authenticate the presented credential, throttle failed attempts per client
+// address, count the request against the credential's rate limits, and enforce
+// the credential-kind rules that hold for every route (CSRF on session writes,
+// publishable keys reading only whoami and their organization).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "http/failed_auth_limiter.h"
+#include "http/rate_limiter.h"
+#include "http/reply.h"
+#include "http/request_context.h"
+#include "projections/authenticator.h"
+
+namespace closient::http {
+
+struct GatePassed {
+  AuthenticatedCaller auth;
+  // Sets the rate-limit headers on whatever is sent through it.
+  Reply reply;
+};
+
+class AuthenticationGate {
+ public:
+  AuthenticationGate(Authenticator& authenticator, RateLimiter& rate_limiter,
+                     FailedAuthenticationLimiter& failed_limiter)
+      : authenticator_(authenticator),
+        rate_limiter_(rate_limiter),
+        failed_limiter_(failed_limiter) {}
+
+  // The caller, or nullopt after answering `reply` (401, 403 or 429).
+  std::optional<GatePassed> pass(const RequestContext& context, const Reply& reply) const;
+
+ private:
+  Authenticator& authenticator_;
+  RateLimiter& rate_limiter_;
+  FailedAuthenticationLimiter& failed_limiter_;
+};
+
+// Whether an operation changes state (and so needs X-CSRF-Token with a session).
+bool is_write_method(std::string_view method);
+
+}  // namespace closient::http

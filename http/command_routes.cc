@@ -1,0 +1,183 @@
+// The write operations: read the request into a command, hand it to the write
+// pipeline, and answer from the pipeline's callback once the command's events
+// are durable. Nothing here waits for the disk.
+#include <memory>
+
+#include "domain/views.h"
+#include "http/account_service.h"
+#include "http/command_bodies.h"
+#include "http/json_body.h"
+
+namespace closient::http {
+namespace {
+
+const char* const kCommandOperations[] = {
+    "createOrganization",
+    "updateOrganization",
+    "deleteOrganization",
+    "restoreOrganization",
+    "inviteMember",
+    "updateMember",
+    "removeMember",
+    "createOrganizationApiKey",
+    "updateOrganizationApiKey",
+    "revokeOrganizationApiKey",
+    "createUserApiKey",
+    "updateUserApiKey",
+    "revokeUserApiKey",
+    "replacePreferences",
+};
+
+void set_etag(Response& response, const OrganizationState& org) {
+  response.headers.set("ETag", "\"" + std::to_string(org.version) + "\"");
+}
+
+std::optional<int64_t> last_used_of(KeyUsageTracker* usage, const std::string& key_id) {
+  return usage ? usage->last_used(key_id) : std::nullopt;
+}
+
+// The answer to a committed command, rendered from the states it left behind.
+Result<Response> render(std::string_view operation, const CommandOutcome& outcome,
+                        KeyUsageTracker* usage) {
+  const OrganizationState* org = outcome.org_after.get();
+  const UserState* user = outcome.user_after.get();
+  const std::string& id = outcome.decision.entity_id;
+  Error missing =
+      Error::make(ErrorCode::internal_error, "The change was saved but cannot be shown.");
+
+  if (operation == "deleteOrganization" || operation == "revokeOrganizationApiKey" ||
+      operation == "revokeUserApiKey")
+    return Response::empty(204);
+  if (operation == "createOrganization" || operation == "updateOrganization" ||
+      operation == "restoreOrganization") {
+    if (!org) return missing;
+    Response response = Response::json(200, organization_view(*org));
+    set_etag(response, *org);
+    return response;
+  }
+  if (operation == "inviteMember" || operation == "updateMember" || operation == "removeMember") {
+    const Member* member = org ? org->find_member(id) : nullptr;
+    if (!member) return missing;
+    Response response = Response::json(200, member_view(*member));
+    set_etag(response, *org);
+    return response;
+  }
+  if (operation == "createOrganizationApiKey" || operation == "updateOrganizationApiKey") {
+    const ApiKey* key = org ? org->find_key(id) : nullptr;
+    if (!key) return missing;
+    Response response =
+        Response::json(200, operation == "createOrganizationApiKey"
+                                ? api_key_created_view(*key, outcome.decision.secret)
+                                : api_key_view(*key, last_used_of(usage, key->id)));
+    set_etag(response, *org);
+    return response;
+  }
+  if (operation == "createUserApiKey" || operation == "updateUserApiKey") {
+    const ApiKey* key = user ? user->find_key(id) : nullptr;
+    if (!key) return missing;
+    return Response::json(200, operation == "createUserApiKey"
+                                   ? api_key_created_view(*key, outcome.decision.secret)
+                                   : api_key_view(*key, last_used_of(usage, key->id)));
+  }
+  if (operation == "replacePreferences") {
+    if (!user) return missing;
+    return Response::json(200, preferences_view(user->preferences));
+  }
+  return missing;
+}
+
+// Wraps `reply` so the answer is also kept for Idempotency-Key replays.
+Reply remembering(Reply reply, IdempotencyStore* store, std::string slot, std::string fingerprint,
+                  WallClock clock) {
+  return Reply(
+      [reply, store, slot = std::move(slot), fingerprint = std::move(fingerprint),
+       clock](Response response) {
+        store->finish(slot, fingerprint, response, clock());
+        reply.send(std::move(response));
+      },
+      [] {
+        return Response::json(500, {{"error_code", "internal_error"}});
+      });
+}
+
+}  // namespace
+
+void AccountService::bind_commands(Dispatcher& dispatcher, Status& status) {
+  for (const char* operation : kCommandOperations) {
+    if (!status.ok()) return;
+    status = dispatcher.bind(
+        operation, [this](RequestContext context, Reply reply) { run_command(context, reply); });
+  }
+}
+
+void AccountService::run_command(const RequestContext& context, const Reply& gate_reply) {
+  std::optional<GatePassed> passed = parts_.gate->pass(context, gate_reply);
+  if (!passed) return;
+  Reply reply = passed->reply;
+  const std::string operation = context.route->operation_id;
+  auto fail = [&](const Error& error) { reply.send(context.problem(error)); };
+
+  Result<std::optional<uint64_t>> if_match = parse_if_match(context.request.headers);
+  if (!if_match.ok()) return fail(if_match.error());
+  std::optional<nlohmann::json> body;
+  if (operation_takes_body(operation)) {
+    Result<nlohmann::json> parsed = parse_json_body(context.request);
+    if (!parsed.ok()) return fail(parsed.error());
+    body = std::move(*parsed);
+  }
+  Result<Command> command = command_from_request(
+      CommandInput{operation, &context.path_params, body ? &*body : nullptr, *if_match});
+  if (!command.ok()) return fail(command.error());
+
+  const Caller& caller = passed->auth.caller;
+  if (std::optional<std::string_view> key = context.request.headers.find("Idempotency-Key");
+      key && parts_.idempotency) {
+    std::string fingerprint =
+        request_fingerprint(context.request.method, context.request.path, context.request.body);
+    IdempotencyStore::Claim claim = parts_.idempotency->claim(
+        std::string(credential_kind_name(caller.kind)) + ":" + caller.credential_id,
+        std::string(*key), fingerprint, context.received_at_ms);
+    using Outcome = IdempotencyStore::Claim::Outcome;
+    switch (claim.outcome) {
+      case Outcome::invalid:
+        return fail(Error::make(ErrorCode::bad_request,
+                                "Idempotency-Key must be 1-255 visible ASCII characters."));
+      case Outcome::in_flight:
+        return fail(Error::make(ErrorCode::conflict,
+                                "A request with this Idempotency-Key is still in progress.",
+                                "idempotency_in_flight"));
+      case Outcome::mismatch:
+        return fail(
+            Error::validation("Idempotency-Key", "was already used with a different request"));
+      case Outcome::replay: {
+        Response replayed = std::move(claim.stored);
+        replayed.headers.set("Idempotency-Replayed", "true");
+        return reply.send(std::move(replayed));
+      }
+      case Outcome::proceed:
+        reply = remembering(reply, parts_.idempotency, claim.slot, fingerprint, context.clock);
+        break;
+    }
+  }
+
+  KeyUsageTracker* usage = parts_.key_usage;
+  parts_.pipeline->submit(
+      CommandRequest{std::move(*command), caller, {}, context.request_id},
+      [reply, operation, usage, problem_context = context](Result<CommandOutcome> outcome) {
+        if (!outcome.ok()) return reply.send(problem_context.problem(outcome.error()));
+        Result<Response> response = render(operation, *outcome, usage);
+        if (!response.ok()) return reply.send(problem_context.problem(response.error()));
+        if (outcome->last_position > 0)
+          response->headers.set("X-Event-Position", std::to_string(outcome->last_position));
+        reply.send(std::move(*response));
+      });
+}
+
+Status AccountService::bind_routes(Dispatcher& dispatcher) {
+  Status status = ok_status();
+  bind_queries(dispatcher, status);
+  bind_commands(dispatcher, status);
+  return status;
+}
+
+}  // namespace closient::http
