@@ -1,0 +1,102 @@
+#include "projections/key_usage_tracker.h"
+
+#include <utility>
+#include <vector>
+
+#include "projections/counters.h"
+
+namespace closient {
+namespace {
+
+void keep_newest(std::unordered_map<std::string, int64_t>& times, const std::string& key_id,
+                 int64_t at_ms) {
+  auto [it, inserted] = times.emplace(key_id, at_ms);
+  if (!inserted && it->second < at_ms) it->second = at_ms;
+}
+
+std::optional<int64_t> find(const std::unordered_map<std::string, int64_t>& times,
+                            const std::string& key_id) {
+  auto it = times.find(key_id);
+  if (it == times.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+std::optional<int64_t> stored_last_used(ReadModelStore& store, const std::string& key_id) {
+  std::optional<std::string> stored = store.side_get(kKeyUsageSpace, key_id);
+  if (!stored) return std::nullopt;
+  return static_cast<int64_t>(counter_from(stored));
+}
+
+KeyUsageTracker::KeyUsageTracker(ReadModelStore& store) : store_(store) {}
+
+KeyUsageTracker::~KeyUsageTracker() {
+  stop();
+}
+
+void KeyUsageTracker::record(const std::string& key_id, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  keep_newest(pending_, key_id, now_ms);
+}
+
+Status KeyUsageTracker::flush() {
+  std::lock_guard<std::mutex> one_at_a_time(flush_mutex_);
+  std::vector<std::pair<std::string, std::string>> entries;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pending_.empty()) return ok_status();
+    flushing_ = std::move(pending_);
+    pending_.clear();
+    entries.reserve(flushing_.size());
+    for (const auto& [key_id, at_ms] : flushing_)
+      entries.emplace_back(key_id, std::to_string(at_ms));
+  }
+  Status written = store_.side_put(kKeyUsageSpace, entries);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!written.ok()) {
+    // Keep the uses for the next attempt rather than lose them.
+    for (const auto& [key_id, at_ms] : flushing_) keep_newest(pending_, key_id, at_ms);
+  }
+  flushing_.clear();
+  return written;
+}
+
+std::optional<int64_t> KeyUsageTracker::last_used(const std::string& key_id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto recorded = find(pending_, key_id)) return recorded;
+    if (auto in_flight = find(flushing_, key_id)) return in_flight;
+  }
+  return stored_last_used(store_, key_id);
+}
+
+void KeyUsageTracker::start(std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> lock(thread_mutex_);
+  if (flusher_.joinable()) return;
+  stopping_ = false;
+  flusher_ = std::thread([this, interval] { run(interval); });
+}
+
+void KeyUsageTracker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(thread_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  flush().ok();  // best effort at shutdown: last_used is advisory
+}
+
+void KeyUsageTracker::run(std::chrono::milliseconds interval) {
+  std::unique_lock<std::mutex> lock(thread_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, interval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    flush().ok();  // a failed flush keeps its uses for the next round
+    lock.lock();
+  }
+}
+
+}  // namespace closient
