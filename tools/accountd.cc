@@ -1,13 +1,218 @@
+// accountd: the account service's HTTP server.
+//
+//   accountd --data DIR --listen HOST:PORT [--threads N] [--sync always|never]
+//            [--bootstrap-demo]
+//
+// Exit status: 0 after a clean stop on SIGINT/SIGTERM, 1 when the data directory or
+// the address cannot be used, 2 for a bad command line.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "events/result.h"
+#include "http/access_log.h"
+#include "http/api_description.h"
+#include "http/dispatcher.h"
+#include "http/http_metrics.h"
+#include "http/listen_address.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "http/signals.h"
+#include "http/system_routes.h"
+
+namespace {
+
+using namespace closient;
+using namespace closient::http;
+
+constexpr char kUsage[] =
+    "usage: accountd [--data DIR] [--listen HOST:PORT] [--threads N] [--sync always|never]\n"
+    "                [--bootstrap-demo]\n"
+    "\n"
+    "Serves the Closient Account API.\n"
+    "\n"
+    "  --data DIR          data directory, created if missing (default ./data)\n"
+    "  --listen HOST:PORT  address to serve; port 0 picks a free one (default 127.0.0.1:8000)\n"
+    "  --threads N         HTTP I/O threads, 1-256 (default 2)\n"
+    "  --sync MODE         always: acknowledge writes after their fsync (default);\n"
+    "                      never: skip the fsync (faster, loses the last writes on a crash)\n"
+    "  --bootstrap-demo    on an empty data directory, create a demo owner and organization\n"
+    "                      and print its API key once\n"
+    "  --help              show this help\n"
+    "\n"
+    "Prints 'listening on http://HOST:PORT' once serving. Stops cleanly on SIGINT or SIGTERM.\n";
+
+struct Options {
+  std::string data_dir = "./data";
+  ListenAddress listen{"127.0.0.1", 8000};
+  std::size_t threads = 2;
+  bool sync_writes = true;
+  bool bootstrap_demo = false;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+// Reads the value of `--name VALUE` or `--name=VALUE`.
+std::optional<std::string> take_value(int argc, char** argv, int& i, std::string_view name,
+                                      std::string_view arg, std::optional<UsageError>& error) {
+  if (arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '=') {
+    return std::string(arg.substr(name.size() + 1));
+  }
+  if (i + 1 >= argc) {
+    error = UsageError{std::string(name) + " needs a value"};
+    return std::nullopt;
+  }
+  return std::string(argv[++i]);
+}
+
+bool flag_matches(std::string_view arg, std::string_view name) {
+  return arg == name || (arg.size() > name.size() && arg.substr(0, name.size()) == name &&
+                         arg[name.size()] == '=');
+}
+
+std::optional<UsageError> parse_options(int argc, char** argv, Options& options) {
+  std::optional<UsageError> error;
+  for (int i = 1; i < argc && !error; ++i) {
+    const std::string_view arg = argv[i];
+    if (flag_matches(arg, "--data")) {
+      if (auto value = take_value(argc, argv, i, "--data", arg, error)) {
+        if (value->empty()) return UsageError{"--data needs a directory"};
+        options.data_dir = *value;
+      }
+    } else if (flag_matches(arg, "--listen")) {
+      if (auto value = take_value(argc, argv, i, "--listen", arg, error)) {
+        Result<ListenAddress> listen = parse_listen_address(*value);
+        if (!listen.ok()) return UsageError{listen.error().detail};
+        options.listen = listen.value();
+      }
+    } else if (flag_matches(arg, "--threads")) {
+      if (auto value = take_value(argc, argv, i, "--threads", arg, error)) {
+        char* end = nullptr;
+        errno = 0;
+        const long threads = std::strtol(value->c_str(), &end, 10);
+        if (value->empty() || *end != '\0' || errno != 0 || threads < 1 || threads > 256) {
+          return UsageError{"invalid --threads '" + *value + "': must be 1-256"};
+        }
+        options.threads = static_cast<std::size_t>(threads);
+      }
+    } else if (flag_matches(arg, "--sync")) {
+      if (auto value = take_value(argc, argv, i, "--sync", arg, error)) {
+        if (*value != "always" && *value != "never") {
+          return UsageError{"invalid --sync '" + *value + "': must be always or never"};
+        }
+        options.sync_writes = *value == "always";
+      }
+    } else if (arg == "--bootstrap-demo") {
+      options.bootstrap_demo = true;
+    } else {
+      return UsageError{"unknown argument '" + std::string(arg) + "'"};
+    }
+  }
+  return error;
+}
+
+// Creates the data directory if needed and takes an exclusive lock on it, so two
+// servers never share one log. The lock lives as long as the process.
+std::optional<std::string> claim_data_directory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create data directory '" + dir + "': " + ec.message();
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return "data directory '" + dir + "' is not a directory";
+  }
+  const std::string lock_path = dir + "/accountd.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return "cannot use data directory '" + dir + "': " + std::strerror(errno);
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return "data directory '" + dir + "' is in use by another process";
+    }
+    return "cannot lock data directory '" + dir + "': " + std::strerror(error);
+  }
+  return std::nullopt;  // fd deliberately left open: the lock is held until exit
+}
+
+// The service's routes. Until the domain and projection layers land there is no
+// Service to bind, and its routes answer 503 service_unavailable. When there is:
+//   return service.bind_routes(dispatcher);
+Status bind_service_routes(Dispatcher& /*dispatcher*/) {
+  return ok_status();
+}
+
+std::string url_host(const std::string& address) {
+  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
+}
+
+int fail(int status, const std::string& message) {
+  std::fprintf(stderr, "accountd: %s\n", message.c_str());
+  return status;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread exists, so every thread inherits the blocked signals and only
+  // the main thread receives them (through sigwait).
+  block_termination_signals();
+
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0) {
-      std::puts("usage: accountd --data DIR --listen HOST:PORT");
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(kUsage, stdout);
       return 0;
     }
   }
-  std::fputs("accountd: not implemented yet\n", stderr);
-  return 1;
+  Options options;
+  if (const auto error = parse_options(argc, argv, options)) {
+    return fail(2, error->message + " (see accountd --help)");
+  }
+  if (const auto error = claim_data_directory(options.data_dir)) return fail(1, *error);
+
+  MetricsRegistry metrics;
+  HttpMetrics http_metrics(metrics);
+  AccessLog access_log(stderr);
+
+  Result<Router> router = build_router(api_route_specs());
+  if (!router.ok()) return fail(1, "route table: " + router.error().detail);
+  DispatcherOptions dispatcher_options;
+  dispatcher_options.access_log = &access_log;
+  dispatcher_options.metrics = &http_metrics;
+  Dispatcher dispatcher(std::move(router).value(), dispatcher_options);
+
+  Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}});
+  if (bound.ok()) bound = bind_service_routes(dispatcher);
+  if (!bound.ok()) return fail(1, "binding routes: " + bound.error().detail);
+
+  ServerOptions server_options;
+  server_options.address = options.listen.host;
+  server_options.port = options.listen.port;
+  server_options.threads = options.threads;
+  Server server(server_options, [&dispatcher](Request request, Reply reply) {
+    dispatcher.handle(std::move(request), std::move(reply));
+  });
+  Result<uint16_t> port = server.start();
+  if (!port.ok()) return fail(1, port.error().detail);
+
+  std::printf("listening on http://%s:%u\n", url_host(server.bound_address()).c_str(),
+              static_cast<unsigned>(port.value()));
+  std::fflush(stdout);
+
+  wait_for_termination_signal();
+  server.stop();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  return 0;
 }

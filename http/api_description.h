@@ -1,0 +1,43 @@
+// The description of every operation the server answers: the single source from
+// which the router's table and the OpenAPI document are both built, so the two
+// cannot drift apart.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "http/router.h"
+
+namespace closient::http {
+
+inline constexpr char kApiBasePath[] = "/account/api/v1";
+
+struct ApiOperation {
+  std::string method;        // "GET"
+  std::string path;          // full path template: "/account/api/v1/organizations/{id}"
+  std::string operation_id;  // "getOrganization"
+  std::string tag;           // groups operations in the document: "Organizations"
+  std::string summary;
+  std::string permission;  // who may call it, as the contract's table says
+  bool authenticated = true;
+  std::vector<std::string> query_parameters;  // keys of components/parameters
+  std::string request_schema;                 // key of components/schemas; empty without a body
+  int success_status = 200;
+  std::string success_schema;  // key of components/schemas; empty for no body
+  std::string success_media_type = "application/json";
+  bool returns_etag = false;  // ETag: version of the organization's event stream
+  bool accepts_if_match = false;
+  std::string description;  // longer prose, optional
+};
+
+// Every operation, in the order of the contract's §4 table.
+const std::vector<ApiOperation>& api_operations();
+
+// (method, template, operation id) of every operation, for the Router.
+std::vector<RouteSpec> api_route_specs();
+
+// Whether a method changes state (and so takes Idempotency-Key and reports
+// X-Event-Position).
+bool is_write_method(std::string_view method);
+
+}  // namespace closient::http

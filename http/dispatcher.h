@@ -1,0 +1,73 @@
+// The dispatcher: what the server calls for every request. It gives each request
+// its id, routes it (404 / 405 with Allow), enforces the 64 KiB body limit (413),
+// and hands it to the handler bound to its operation (503 while none is bound).
+// On the way out every response gets X-Request-ID, is counted in the metrics and
+// written to the access log.
+//
+// A Service plugs in by binding handlers to operation ids before the server starts:
+//
+//   Status Service::bind_routes(Dispatcher& dispatcher) {
+//     return dispatcher.bind("getMember", [this](RequestContext context, Reply reply) {
+//       ...  reply.send(Response::json(200, member));  // now, or later from any thread
+//     });
+//   }
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/result.h"
+#include "http/access_log.h"
+#include "http/clock.h"
+#include "http/http_metrics.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "http/request_context.h"
+#include "http/router.h"
+
+namespace closient::http {
+
+inline constexpr std::size_t kMaxRequestBodyBytes = 64 * 1024;
+
+// Answers exactly once through `reply`: before returning, or later from any thread.
+// Exceptions are caught and answered 500, but handlers should return errors as
+// values (context.problem(error)).
+using RouteHandler = std::function<void(RequestContext context, Reply reply)>;
+
+struct DispatcherOptions {
+  AccessLog* access_log = nullptr;  // optional
+  HttpMetrics* metrics = nullptr;   // optional
+  WallClock clock = system_now_ms;
+  std::size_t max_body_bytes = kMaxRequestBodyBytes;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Router router, DispatcherOptions options);
+
+  // Binds the handler of one operation. Bind everything before serving: binding is
+  // not synchronized with handle(). An unknown or already bound operation id is an
+  // error.
+  Status bind(std::string_view operation_id, RouteHandler handler);
+
+  // The server's entry point; thread-safe.
+  void handle(Request request, Reply reply) const;
+
+  const Router& router() const { return router_; }
+  // Operation ids still answered 503 (for startup logs and tests).
+  std::vector<std::string> unbound_operations() const;
+
+ private:
+  Router router_;
+  DispatcherOptions options_;
+  std::vector<RouteHandler> handlers_;  // parallel to router_.routes()
+};
+
+// A Router holding every route of `specs`, or the first error.
+Result<Router> build_router(const std::vector<RouteSpec>& specs);
+
+}  // namespace closient::http

@@ -1,0 +1,83 @@
+#include "http/pagination.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace closient::http {
+namespace {
+
+// Digits only, no sign or spaces; nullopt when malformed or above `max`.
+std::optional<uint64_t> parse_bounded(std::string_view text, uint64_t max) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (max - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// Checks one parameter; on success leaves `out` set (or untouched when absent).
+void read_parameter(const QueryParams& query, const char* name, uint64_t min, uint64_t max,
+                    uint64_t& out, std::vector<FieldError>& errors) {
+  const std::size_t count = query.count(name);
+  if (count == 0) return;
+  const std::string message =
+      "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (count > 1) {
+    errors.push_back({name, "must be given at most once"});
+    return;
+  }
+  const auto value = parse_bounded(*query.find(name), max);
+  if (!value || *value < min) {
+    errors.push_back({name, message});
+    return;
+  }
+  out = *value;
+}
+
+}  // namespace
+
+Result<PageRequest> parse_page_request(const QueryParams& query) {
+  PageRequest request;
+  std::vector<FieldError> errors;
+  read_parameter(query, "page", 1, kMaxPage, request.page, errors);
+  read_parameter(query, "page_size", 1, kMaxPageSize, request.page_size, errors);
+  if (!errors.empty()) {
+    return Error{ErrorCode::validation_error,
+                 "The pagination parameters are not valid.",
+                 {},
+                 std::move(errors)};
+  }
+  return request;
+}
+
+PageSummary summarize_page(const PageRequest& request, uint64_t total_count) {
+  PageSummary summary;
+  summary.page = request.page;
+  summary.page_size = request.page_size;
+  summary.total_count = total_count;
+  summary.total_pages = (total_count + request.page_size - 1) / request.page_size;
+  summary.has_next = request.page < summary.total_pages;
+  // Past the end, has_previous stays true: there are pages before this one.
+  summary.has_previous = request.page > 1;
+  return summary;
+}
+
+nlohmann::json page_envelope(nlohmann::json data, const PageRequest& request,
+                             uint64_t total_count) {
+  const PageSummary summary = summarize_page(request, total_count);
+  return {{"data", std::move(data)},
+          {"pagination",
+           {{"page", summary.page},
+            {"page_size", summary.page_size},
+            {"total_count", summary.total_count},
+            {"total_pages", summary.total_pages},
+            {"has_next", summary.has_next},
+            {"has_previous", summary.has_previous}}}};
+}
+
+}  // namespace closient::http
