@@ -1,0 +1,121 @@
+#include "projections/write_pipeline.h"
+
+#include <algorithm>
+#include <exception>
+#include <future>
+#include <utility>
+
+#include "projections/write_group.h"
+
+namespace closient {
+namespace {
+
+// A callback that throws must not take the writer (and every later command) down.
+void answer(const CommandCallback& done, Result<CommandOutcome> result) {
+  if (!done) return;
+  try {
+    done(std::move(result));
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
+WritePipeline::WritePipeline(EventLog& log, ReadModelStore& read_models, RandomSource& random,
+                             Clock clock, WritePipelineOptions options)
+    : log_(log),
+      read_models_(read_models),
+      random_(random),
+      clock_(std::move(clock)),
+      options_(options),
+      cache_(log, options.max_cached_organizations, options.max_cached_users),
+      queue_(options.max_queue_depth),
+      writer_([this] { run_writer(); }) {}
+
+WritePipeline::~WritePipeline() {
+  stop();
+}
+
+void WritePipeline::submit(CommandRequest request, CommandCallback done) {
+  QueuedCommand command{std::move(request), std::move(done), 0};
+  switch (queue_.push(command)) {
+    case CommandQueue::Push::queued:
+      return;
+    case CommandQueue::Push::closed:
+      answer(command.done,
+             Error::make(ErrorCode::service_unavailable, "The service is shutting down."));
+      return;
+    case CommandQueue::Push::full:
+      answer(command.done, Error::make(ErrorCode::service_unavailable,
+                                       "Too many changes are waiting; try again."));
+      return;
+  }
+}
+
+Result<CommandOutcome> WritePipeline::execute(CommandRequest request) {
+  if (std::this_thread::get_id() == writer_.get_id()) {
+    return Error::make(ErrorCode::internal_error,
+                       "execute() called from a pipeline callback would wait forever.");
+  }
+  auto answered = std::make_shared<std::promise<Result<CommandOutcome>>>();
+  std::future<Result<CommandOutcome>> result = answered->get_future();
+  submit(std::move(request),
+         [answered](Result<CommandOutcome> outcome) { answered->set_value(std::move(outcome)); });
+  return result.get();
+}
+
+void WritePipeline::stop() {
+  queue_.close();
+  // From a callback the writer cannot wait for itself; it stops once drained.
+  if (std::this_thread::get_id() == writer_.get_id()) return;
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  if (writer_.joinable()) writer_.join();
+}
+
+WritePipelineStats WritePipeline::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  WritePipelineStats stats = stats_;
+  stats.queue_depth = queue_.depth();
+  stats.cache = cache_stats_;
+  return stats;
+}
+
+void WritePipeline::run_writer() {
+  for (;;) {
+    std::vector<QueuedCommand> commands = queue_.take(options_.max_group_commands);
+    if (commands.empty()) return;  // stopped, and everything queued is answered
+    process_group(std::move(commands));
+  }
+}
+
+void WritePipeline::process_group(std::vector<QueuedCommand> commands) {
+  const size_t size = commands.size();
+  WriteGroupServices services{cache_, read_models_, random_, clock_, options_.max_attempts};
+  SettledGroup settled;
+  {
+    WriteGroup group(services);
+    for (QueuedCommand& command : commands) group.stage(std::move(command));
+    settled = group.commit(log_);
+  }
+  const size_t retried = settled.retries.size();
+  queue_.push_front(std::move(settled.retries));
+  record_group(size, settled.appended, settled.committed, retried, settled.answers.size());
+  for (auto& [done, result] : settled.answers) answer(done, std::move(result));
+  // The answers (and the states they share) go before the next group starts,
+  // so that group can usually evolve cached states without copying them.
+}
+
+void WritePipeline::record_group(size_t size, bool appended, uint64_t committed, size_t retried,
+                                 size_t answered) {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_.commands += answered;
+  stats_.committed_commands += committed;
+  stats_.retried_commands += retried;
+  stats_.groups += 1;
+  stats_.group_size_sum += size;
+  stats_.group_size_max = std::max<uint64_t>(stats_.group_size_max, size);
+  if (appended) stats_.batches += 1;
+  cache_stats_ = cache_.stats();
+}
+
+}  // namespace closient
