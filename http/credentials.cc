@@ -1,5 +1,7 @@
 #include "http/credentials.h"
 
+#include <vector>
+
 namespace closient::http {
 namespace {
 
@@ -44,26 +46,27 @@ void read_authorization(const Headers& headers, PresentedCredentials& out) {
 }
 
 void read_session_cookie(const Headers& headers, PresentedCredentials& out) {
+  std::vector<std::string> sessions;
   for (const auto& [name, value] : headers) {
     if (!equals_ignoring_case(name, "Cookie")) continue;
-    auto session = find_cookie(value, "sessionid");
-    if (!session) continue;
-    if (out.session_id) {
-      out.malformed = "the sessionid cookie was sent more than once";
-      out.session_id.reset();
-      return;
-    }
-    if (session->empty()) {
-      out.malformed = "the sessionid cookie is empty";
-      return;
-    }
-    out.session_id = std::move(session);
+    std::vector<std::string> found = find_cookies(value, "sessionid");
+    sessions.insert(sessions.end(), found.begin(), found.end());
+  }
+  if (sessions.empty()) return;
+  // Two session cookies could name two users: refuse to guess which one is meant.
+  if (sessions.size() > 1) {
+    out.malformed = "the sessionid cookie was sent more than once";
+  } else if (sessions.front().empty()) {
+    out.malformed = "the sessionid cookie is empty";
+  } else {
+    out.session_id = std::move(sessions.front());
   }
 }
 
 }  // namespace
 
-std::optional<std::string> find_cookie(std::string_view cookie_header, std::string_view name) {
+std::vector<std::string> find_cookies(std::string_view cookie_header, std::string_view name) {
+  std::vector<std::string> values;
   while (!cookie_header.empty()) {
     const std::size_t semicolon = cookie_header.find(';');
     const std::string_view pair = trim(cookie_header.substr(0, semicolon));
@@ -75,9 +78,15 @@ std::optional<std::string> find_cookie(std::string_view cookie_header, std::stri
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    return std::string(value);
+    values.emplace_back(value);
   }
-  return std::nullopt;
+  return values;
+}
+
+std::optional<std::string> find_cookie(std::string_view cookie_header, std::string_view name) {
+  std::vector<std::string> values = find_cookies(cookie_header, name);
+  if (values.empty()) return std::nullopt;
+  return std::move(values.front());
 }
 
 PresentedCredentials extract_credentials(const Headers& headers) {

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/headers.h"
 
@@ -25,7 +27,9 @@ struct PresentedCredentials {
 
 PresentedCredentials extract_credentials(const Headers& headers);
 
-// The value of cookie `name` in a Cookie header value ("a=1; sessionid=xyz").
+// The first value of cookie `name` in a Cookie header value ("a=1; sessionid=xyz").
 std::optional<std::string> find_cookie(std::string_view cookie_header, std::string_view name);
+// Every value of cookie `name`, in order.
+std::vector<std::string> find_cookies(std::string_view cookie_header, std::string_view name);
 
 }  // namespace closient::http

@@ -1,0 +1,103 @@
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http/pagination.h"
+#include "unit/http_test_support.h"
+
+using namespace closient;
+using namespace closient::http;
+
+namespace {
+
+Result<PageRequest> parse(const char* query) {
+  return parse_page_request(parse_query(query));
+}
+
+std::vector<std::string> bad_fields(const Result<PageRequest>& result) {
+  std::vector<std::string> fields;
+  for (const FieldError& field : result.error().fields) fields.push_back(field.field);
+  return fields;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(defaults_to_page_one_of_twenty_five) {
+  const Result<PageRequest> request = parse("");
+  BOOST_REQUIRE(request.ok());
+  BOOST_TEST(request->page == 1u);
+  BOOST_TEST(request->page_size == 25u);
+  BOOST_TEST(request->offset() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reads_valid_values) {
+  const Result<PageRequest> request = parse("page=3&page_size=100&other=x");
+  BOOST_REQUIRE(request.ok());
+  BOOST_TEST(request->page == 3u);
+  BOOST_TEST(request->page_size == 100u);
+  BOOST_TEST(request->offset() == 200u);
+  BOOST_TEST(parse("page_size=1").ok());
+  BOOST_TEST(parse("page=9007199254740991").ok());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_anything_else_with_422) {
+  for (const char* query :
+       {"page=0", "page=-1", "page=+1", "page=1.0", "page=", "page=abc", "page=%201", "page=1e3",
+        "page=9007199254740992", "page=99999999999999999999999"}) {
+    const Result<PageRequest> request = parse(query);
+    BOOST_REQUIRE_MESSAGE(!request.ok(), query);
+    BOOST_TEST(request.error().code == ErrorCode::validation_error);
+    BOOST_TEST(bad_fields(request) == std::vector<std::string>{"page"}, query);
+  }
+  for (const char* query : {"page_size=0", "page_size=101", "page_size=25.5", "page_size=x"}) {
+    const Result<PageRequest> request = parse(query);
+    BOOST_REQUIRE_MESSAGE(!request.ok(), query);
+    BOOST_TEST(bad_fields(request) == std::vector<std::string>{"page_size"}, query);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(names_both_parameters_when_both_are_bad) {
+  const Result<PageRequest> request = parse("page=0&page_size=1000");
+  BOOST_REQUIRE(!request.ok());
+  BOOST_TEST((bad_fields(request) == std::vector<std::string>{"page", "page_size"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_repeated_parameter_is_ambiguous) {
+  BOOST_TEST(!parse("page=1&page=2").ok());
+}
+
+BOOST_AUTO_TEST_CASE(renders_the_envelope) {
+  const nlohmann::json envelope =
+      page_envelope(nlohmann::json::array({1, 2}), PageRequest{2, 25}, 342);
+  BOOST_TEST(envelope["data"].size() == 2u);
+  const nlohmann::json& p = envelope["pagination"];
+  BOOST_TEST(p["page"] == 2);
+  BOOST_TEST(p["page_size"] == 25);
+  BOOST_TEST(p["total_count"] == 342);
+  BOOST_TEST(p["total_pages"] == 14);
+  BOOST_TEST(p["has_next"] == true);
+  BOOST_TEST(p["has_previous"] == true);
+}
+
+BOOST_AUTO_TEST_CASE(first_and_last_pages) {
+  const PageSummary first = summarize_page(PageRequest{1, 25}, 50);
+  BOOST_TEST(first.total_pages == 2u);
+  BOOST_TEST(first.has_next);
+  BOOST_TEST(!first.has_previous);
+  const PageSummary last = summarize_page(PageRequest{2, 25}, 50);
+  BOOST_TEST(!last.has_next);
+  BOOST_TEST(last.has_previous);
+}
+
+BOOST_AUTO_TEST_CASE(empty_collection_has_zero_pages) {
+  const PageSummary summary = summarize_page(PageRequest{1, 25}, 0);
+  BOOST_TEST(summary.total_pages == 0u);
+  BOOST_TEST(!summary.has_next);
+  BOOST_TEST(!summary.has_previous);
+}
+
+BOOST_AUTO_TEST_CASE(a_page_past_the_end_is_empty_but_valid) {
+  const PageSummary summary = summarize_page(PageRequest{9, 10}, 15);
+  BOOST_TEST(summary.total_pages == 2u);
+  BOOST_TEST(!summary.has_next);
+  BOOST_TEST(summary.has_previous);
+}
