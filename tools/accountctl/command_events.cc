@@ -187,7 +187,6 @@ void pause_unless_stopped() {
 // only the log, so reopening and going on from the same position is enough.
 int follow(std::unique_ptr<RocksEventLog> log, const std::string& dir, const EventQuery& query,
            bool json, uint64_t after, size_t printed) {
-  stop_on_termination_signals();
   while (!g_stop && (query.limit == 0 || printed < query.limit)) {
     pause_unless_stopped();
     if (g_stop) break;
@@ -211,6 +210,8 @@ int run_events(const Context& context, const Args& args) {
   std::optional<EventQuery> query = parse_query(args, &usage);
   if (!query) return fail_usage("events", usage.message);
 
+  // Before the history, so that an interrupt while it prints still ends cleanly.
+  if (query->follow) stop_on_termination_signals();
   auto log = open_for_reading(context.data_dir);
   if (!log.ok()) return fail(log.error());
 
