@@ -13,7 +13,7 @@ inline constexpr char kRequestIdHeader[] = "X-Request-ID";
 // 1-128 characters of [A-Za-z0-9._-] (§6): short enough to log, safe in any header.
 bool is_acceptable_request_id(std::string_view id);
 
-// 32 lowercase hex digits from the CSPRNG: unique without coordination.
+// 32 lowercase hex digits: a random per-thread prefix and a scrambled counter.
 std::string generate_request_id();
 
 // The client's X-Request-ID if acceptable, else a generated one.

@@ -149,8 +149,14 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_and_status) {
 
 BOOST_AUTO_TEST_CASE(every_request_is_logged_as_one_json_line) {
   server().get("/healthz", {{"X-Request-ID", "log-me-1"}, {"X-API-Key", "csb_secret_value"}});
-  const std::string log = server().stderr_text();
-  const std::size_t at = log.find("\"request_id\":\"log-me-1\"");
+  // The log is written in batches a few milliseconds apart.
+  std::string log;
+  std::size_t at = std::string::npos;
+  for (int attempt = 0; attempt < 200 && at == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(10ms);
+    log = server().stderr_text();
+    at = log.find("\"request_id\":\"log-me-1\"");
+  }
   BOOST_REQUIRE(at != std::string::npos);
   const std::size_t start = log.rfind('\n', at) == std::string::npos ? 0 : log.rfind('\n', at) + 1;
   const nlohmann::json line = nlohmann::json::parse(log.substr(start, log.find('\n', at) - start));

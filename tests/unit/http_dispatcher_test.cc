@@ -217,6 +217,7 @@ BOOST_AUTO_TEST_CASE(the_credential_noted_by_a_handler_reaches_the_log) {
                     .ok());
   logged.handle(make_request("GET", "/account/api/v1/whoami", Headers{{"X-API-Key", "secret"}}),
                 Reply([](Response) {}));
+  log.flush();
   std::rewind(log_file);
   char buffer[1024] = {};
   BOOST_REQUIRE(std::fgets(buffer, sizeof buffer, log_file) != nullptr);
