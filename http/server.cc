@@ -157,10 +157,10 @@ struct Server::Impl {
     pending->request = handle;
     pending->ticket = std::make_shared<InFlightTicket>(state->in_flight);
 
-    Request request = to_request(handle);
-    const bool head_only = request.method == "HEAD";
-    const std::string path = request.path;
+    const bool head_only = handle->header().method() == restinio::http_method_head();
     std::weak_ptr<SharedState> weak_state = state;
+    // The Reply exists before anything that could throw, so every request is
+    // answered: if conversion or the handler fails, the dropped Reply answers 500.
     Reply reply(
         [pending, head_only, weak_state](Response response) {
           const auto shared = weak_state.lock();
@@ -174,9 +174,11 @@ struct Server::Impl {
           pending->ticket.reset();
           pending->request.reset();
         },
-        [path] { return unanswered_response(path); });
+        [target = std::string(handle->header().request_target())] {
+          return unanswered_response(split_target(target).path);
+        });
     try {
-      handler(std::move(request), std::move(reply));
+      handler(to_request(handle), std::move(reply));
     } catch (...) {
       // The handler must not throw; if it does, the Reply it dropped answers 500.
     }
