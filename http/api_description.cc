@@ -293,8 +293,4 @@ std::vector<RouteSpec> api_route_specs() {
   return specs;
 }
 
-bool is_write_method(std::string_view method) {
-  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
-}
-
 }  // namespace closient::http

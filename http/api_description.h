@@ -36,8 +36,4 @@ const std::vector<ApiOperation>& api_operations();
 // (method, template, operation id) of every operation, for the Router.
 std::vector<RouteSpec> api_route_specs();
 
-// Whether a method changes state (and so takes Idempotency-Key and reports
-// X-Event-Position).
-bool is_write_method(std::string_view method);
-
 }  // namespace closient::http

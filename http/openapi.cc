@@ -68,6 +68,12 @@ const char* response_key(ErrorCode code) {
   return "InternalError";
 }
 
+// Whether a method changes state (and so takes Idempotency-Key, may need a CSRF
+// token with a session, and reports X-Event-Position).
+bool is_write_method(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
 json header_ref(const std::string& name) {
   return {{"$ref", "#/components/headers/" + name}};
 }
