@@ -1,0 +1,109 @@
+#include "tools/accountd/service_wiring.h"
+
+#include <chrono>
+
+#include "projections/catch_up.h"
+#include "projections/core_projector.h"
+
+namespace closient {
+namespace {
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& data_dir,
+                                                           Durability durability) {
+  LogOptions options;
+  options.durability = durability;
+  Result<std::unique_ptr<RocksEventLog>> log = RocksEventLog::open(data_dir, options);
+  if (!log.ok()) return log.error();
+
+  std::unique_ptr<ServiceWiring> wiring(new ServiceWiring());
+  wiring->log_ = std::move(*log);
+  RocksEventLog& events = *wiring->log_;
+  install_core_projector(events);
+  // After an upgrade that changes a projection, or a crash of an older version,
+  // the read models are rebuilt from the log before the first request.
+  Status current = ensure_read_models_current(events);
+  if (!current.ok()) return current.error();
+
+  wiring->key_usage_ = std::make_unique<KeyUsageTracker>(events);
+  wiring->key_usage_->start();
+  wiring->pipeline_ =
+      std::make_unique<WritePipeline>(events, events, wiring->random_, system_now_ms);
+  wiring->authenticator_ = std::make_unique<Authenticator>(events, wiring->key_usage_.get());
+  wiring->queries_ = std::make_unique<AccountQueries>(events, events, wiring->key_usage_.get());
+  wiring->gate_ = std::make_unique<http::AuthenticationGate>(
+      *wiring->authenticator_, wiring->rate_limiter_, wiring->failed_limiter_);
+  wiring->idempotency_ = std::make_unique<http::IdempotencyStore>(events);
+  wiring->service_ = std::make_unique<http::AccountService>(http::AccountServiceParts{
+      wiring->queries_.get(), wiring->pipeline_.get(), wiring->key_usage_.get(),
+      wiring->gate_.get(), wiring->idempotency_.get()});
+  return wiring;
+}
+
+ServiceWiring::~ServiceWiring() {
+  stop_writes();
+  if (key_usage_) key_usage_->stop();
+}
+
+void ServiceWiring::stop_writes() {
+  if (pipeline_) pipeline_->stop();
+}
+
+Status ServiceWiring::bind_routes(http::Dispatcher& dispatcher) {
+  return service_->bind_routes(dispatcher);
+}
+
+void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
+  RocksEventLog* log = log_.get();
+  WritePipeline* pipeline = pipeline_.get();
+  auto append_stat = [log](uint64_t AppendStats::*field) {
+    return [log, field] { return static_cast<double>(log->stats().*field); };
+  };
+  registry.counter_function("account_log_appends_total", "Appends committed to the event log.",
+                            append_stat(&AppendStats::appends));
+  registry.counter_function("account_log_events_total", "Events committed to the event log.",
+                            append_stat(&AppendStats::events));
+  registry.counter_function("account_log_rejected_total",
+                            "Appends refused (version conflict, invalid, projection error).",
+                            append_stat(&AppendStats::rejected));
+  registry.counter_function("account_log_batches_total", "WriteBatches written (one per group).",
+                            append_stat(&AppendStats::batches));
+  registry.counter_function("account_log_fsyncs_total", "Batches synced to disk.",
+                            append_stat(&AppendStats::syncs));
+  registry.counter_function("account_log_write_failures_total", "Batches whose write failed.",
+                            append_stat(&AppendStats::write_failures));
+  registry.counter_function("account_log_batch_requests_sum",
+                            "Appends per batch, summed (divide by batches for the mean).",
+                            append_stat(&AppendStats::group_size_sum));
+  for (size_t i = 0; i < AppendStats::kGroupSizeBounds.size() + 1; ++i) {
+    std::string bound = i < AppendStats::kGroupSizeBounds.size()
+                            ? std::to_string(AppendStats::kGroupSizeBounds[i])
+                            : "+Inf";
+    registry.counter_function(
+        "account_log_batches_by_size_total", "Batches by number of appends (upper bound).",
+        [log, i] { return static_cast<double>(log->stats().group_size_buckets[i]); },
+        {{"le", bound}});
+  }
+  registry.gauge_function("account_log_last_position", "Global position of the last event.",
+                          [log] { return static_cast<double>(log->last_position()); });
+  registry.counter_function("account_commands_total", "Commands answered by the write pipeline.",
+                            [pipeline] { return static_cast<double>(pipeline->stats().commands); });
+  registry.counter_function(
+      "account_commands_committed_total", "Commands whose events are in the log.",
+      [pipeline] { return static_cast<double>(pipeline->stats().committed_commands); });
+  registry.gauge_function(
+      "account_command_queue_depth", "Commands waiting for the writer.",
+      [pipeline] { return static_cast<double>(pipeline->stats().queue_depth); });
+  registry.gauge_function(
+      "account_command_group_size_max", "Largest group of commands decided together.",
+      [pipeline] { return static_cast<double>(pipeline->stats().group_size_max); });
+}
+
+}  // namespace closient
