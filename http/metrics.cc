@@ -143,7 +143,8 @@ MetricsRegistry::Series& MetricsRegistry::series(std::string_view name, std::str
     throw std::invalid_argument("invalid metric name: " + std::string(name));
   }
   for (const auto& label : labels) {
-    if (!is_valid_name(label.first) || label.first == "le") {
+    // `le` is reserved only where it would collide with the bucket label.
+    if (!is_valid_name(label.first) || (label.first == "le" && type == kHistogram)) {
       throw std::invalid_argument("invalid label name: " + label.first);
     }
   }

@@ -27,6 +27,7 @@
 #include "http/server.h"
 #include "http/signals.h"
 #include "http/system_routes.h"
+#include "tools/accountd/service_wiring.h"
 
 namespace {
 
@@ -146,13 +147,6 @@ std::optional<std::string> claim_data_directory(const std::string& dir) {
   return std::nullopt;  // fd deliberately left open: the lock is held until exit
 }
 
-// The service's routes. Until the domain and projection layers land there is no
-// Service to bind, and its routes answer 503 service_unavailable. When there is:
-//   return service.bind_routes(dispatcher);
-Status bind_service_routes(Dispatcher& /*dispatcher*/) {
-  return ok_status();
-}
-
 std::string url_host(const std::string& address) {
   return address.find(':') != std::string::npos ? "[" + address + "]" : address;
 }
@@ -185,6 +179,13 @@ int main(int argc, char** argv) {
   HttpMetrics http_metrics(metrics);
   AccessLog access_log(stderr);
 
+  // The log, read models, writer and authentication behind the API routes. Any
+  // route left unbound would answer 503 service_unavailable.
+  Result<std::unique_ptr<ServiceWiring>> service = ServiceWiring::open(
+      options.data_dir, options.sync_writes ? Durability::always : Durability::never);
+  if (!service.ok()) return fail(1, service.error().detail);
+  service.value()->register_metrics(metrics);
+
   Result<Router> router = build_router(api_route_specs());
   if (!router.ok()) return fail(1, "route table: " + router.error().detail);
   DispatcherOptions dispatcher_options;
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
   Dispatcher dispatcher(std::move(router).value(), dispatcher_options);
 
   Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}});
-  if (bound.ok()) bound = bind_service_routes(dispatcher);
+  if (bound.ok()) bound = service.value()->bind_routes(dispatcher);
   if (!bound.ok()) return fail(1, "binding routes: " + bound.error().detail);
 
   ServerOptions server_options;
@@ -211,7 +212,11 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   wait_for_termination_signal();
+  // Stop accepting and let requests in flight finish (writes are answered by the
+  // writer after their fsync), then answer whatever is still queued, while the
+  // dispatcher those answers go through is still alive.
   server.stop();
+  service.value()->stop_writes();
   std::fflush(stdout);
   std::fflush(stderr);
   return 0;

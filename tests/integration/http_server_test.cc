@@ -104,10 +104,10 @@ BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
   BOOST_TEST(response.header("Allow").value_or("") == "GET, HEAD, POST");
 }
 
-BOOST_AUTO_TEST_CASE(unwired_routes_answer_503_for_now) {
+BOOST_AUTO_TEST_CASE(an_api_route_without_credentials_is_401_with_a_challenge) {
   const HttpResponse response = server().get("/account/api/v1/whoami");
-  expect_problem(response, 503, "service_unavailable");
-  BOOST_TEST(json_of(response)["retryable"] == true);
+  expect_problem(response, 401, "unauthorized");
+  BOOST_TEST(response.header("WWW-Authenticate").value_or("").find("Bearer") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_70_kib_body_is_413) {
