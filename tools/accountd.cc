@@ -185,6 +185,19 @@ int main(int argc, char** argv) {
       options.data_dir, options.sync_writes ? Durability::always : Durability::never);
   if (!service.ok()) return fail(1, service.error().detail);
   service.value()->register_metrics(metrics);
+  if (options.bootstrap_demo) {
+    Result<std::optional<std::string>> demo = service.value()->bootstrap_demo_if_empty();
+    if (!demo.ok()) return fail(1, "bootstrapping the demo: " + demo.error().detail);
+    if (demo.value()) {
+      std::printf(
+          "demo owner demo@example.com created with organization \"Demo Organization\".\n"
+          "Its API key (csu, role manager) is shown only now:\n  %s\n"
+          "Try: curl -H \"X-API-Key: %s\" http://%s:%u/account/api/v1/whoami\n",
+          demo.value()->c_str(), demo.value()->c_str(), options.listen.host.c_str(),
+          static_cast<unsigned>(options.listen.port));
+      std::fflush(stdout);
+    }
+  }
 
   Result<Router> router = build_router(api_route_specs());
   if (!router.ok()) return fail(1, "route table: " + router.error().detail);

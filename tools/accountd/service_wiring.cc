@@ -52,6 +52,48 @@ ServiceWiring::~ServiceWiring() {
   if (key_usage_) key_usage_->stop();
 }
 
+Result<std::optional<std::string>> ServiceWiring::bootstrap_demo_if_empty() {
+  if (log_->last_position() != 0) return std::optional<std::string>{};
+  auto by_operator = [this](Command command) {
+    return pipeline_->execute(
+        CommandRequest{std::move(command), std::nullopt, "accountd", "bootstrap-demo"});
+  };
+  BootstrapUser user;
+  user.email = "demo@example.com";
+  user.name = "Demo Owner";
+  Result<CommandOutcome> created = by_operator(user);
+  if (!created.ok()) return created.error();
+  const std::string user_id = created->decision.entity_id;
+
+  // Creating an organization and a csu key are a user's acts: the operator lends
+  // the new user a one-minute token for them and revokes it right after, so the
+  // log says exactly who did what.
+  IssueToken issue;
+  issue.user_id = user_id;
+  issue.expires_at_ms = system_now_ms() + 60 * 1000;
+  Result<CommandOutcome> token = by_operator(issue);
+  if (!token.ok()) return token.error();
+  const std::string token_id = token->decision.entity_id;
+  Caller as_user = Caller::token(token_id, user_id);
+
+  CreateOrganization org;
+  org.name = "Demo Organization";
+  org.country = "US";
+  Result<CommandOutcome> made_org =
+      pipeline_->execute(CommandRequest{org, as_user, {}, "bootstrap-demo"});
+  CreateUserApiKey key;
+  key.name = "demo";
+  key.description = "created by accountd --bootstrap-demo";
+  key.role = KeyRole::manager;
+  Result<CommandOutcome> made_key =
+      made_org.ok() ? pipeline_->execute(CommandRequest{key, as_user, {}, "bootstrap-demo"})
+                    : made_org;
+  Result<CommandOutcome> revoked = by_operator(RevokeToken{user_id, token_id});
+  if (!made_key.ok()) return made_key.error();
+  if (!revoked.ok()) return revoked.error();
+  return std::optional<std::string>{made_key->decision.secret};
+}
+
 void ServiceWiring::stop_writes() {
   if (pipeline_) pipeline_->stop();
 }

@@ -30,6 +30,11 @@ class ServiceWiring {
   Status bind_routes(http::Dispatcher& dispatcher);
   // Exposes appends, fsyncs, batch sizes and pipeline figures at scrape time.
   void register_metrics(http::MetricsRegistry& registry);
+  // On a data directory with no events yet: a demo owner (demo@example.com), their
+  // organization and a csu key with role manager, made through the same commands
+  // an operator would use. Answers the raw key (shown once), or nullopt when the
+  // log already holds events.
+  Result<std::optional<std::string>> bootstrap_demo_if_empty();
   // Stops taking commands and answers those already queued. Idempotent.
   void stop_writes();
 
