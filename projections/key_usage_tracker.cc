@@ -1,5 +1,6 @@
 #include "projections/key_usage_tracker.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -48,9 +49,14 @@ Status KeyUsageTracker::flush() {
     if (pending_.empty()) return ok_status();
     flushing_ = std::move(pending_);
     pending_.clear();
-    entries.reserve(flushing_.size());
-    for (const auto& [key_id, at_ms] : flushing_)
-      entries.emplace_back(key_id, std::to_string(at_ms));
+  }
+  // Uses are recorded out of order across threads (a request stamped earlier
+  // may record later), so a flush never moves a stored time backwards.
+  // flushing_ is only replaced under flush_mutex_, which this flush holds.
+  entries.reserve(flushing_.size());
+  for (const auto& [key_id, at_ms] : flushing_) {
+    const int64_t newest = std::max(at_ms, stored_last_used(store_, key_id).value_or(at_ms));
+    entries.emplace_back(key_id, std::to_string(newest));
   }
   Status written = store_.side_put(kKeyUsageSpace, entries);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -63,12 +69,17 @@ Status KeyUsageTracker::flush() {
 }
 
 std::optional<int64_t> KeyUsageTracker::last_used(const std::string& key_id) {
+  std::optional<int64_t> recorded;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto recorded = find(pending_, key_id)) return recorded;
-    if (auto in_flight = find(flushing_, key_id)) return in_flight;
+    recorded = find(pending_, key_id);
+    if (auto in_flight = find(flushing_, key_id)) {
+      recorded = std::max(recorded.value_or(*in_flight), *in_flight);
+    }
   }
-  return stored_last_used(store_, key_id);
+  std::optional<int64_t> stored = stored_last_used(store_, key_id);
+  if (!recorded) return stored;
+  return std::max(*recorded, stored.value_or(*recorded));
 }
 
 void KeyUsageTracker::start(std::chrono::milliseconds interval) {

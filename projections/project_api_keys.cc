@@ -54,7 +54,9 @@ void key_created(BatchWriter& batch, const KeyOwner& owner, const ApiKeyCreatedD
   doc.seq = take_next_seq(batch, owner_next_seq(owner));
   write_key(batch, doc);
   batch.put(rm_key::key_by_hash(doc.key.key_sha256), key_credential_document(doc.key).dump());
-  put_counted(batch, owner_list_entry(owner, doc.seq), doc.key.id, owner_count(owner));
+  // A fresh seq: the list entry cannot exist yet.
+  batch.put(owner_list_entry(owner, doc.seq), doc.key.id);
+  add_to_counter(batch, owner_count(owner), 1);
 }
 
 void key_updated(BatchWriter& batch, const KeyOwner& owner, const ApiKeyUpdatedData& e) {

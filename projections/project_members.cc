@@ -30,11 +30,14 @@ void unlist_from_user_orgs(BatchWriter& batch, const std::string& org_id, const 
   erase_counted(batch, rm_key::user_org(m.user_id, org_id), rm_key::user_org_count(m.user_id));
 }
 
+// A membership that just took a fresh seq: its order entries cannot exist yet,
+// so they are written without the existence check (a read that would miss).
 void index_active(BatchWriter& batch, const OrganizationState& org, const MemberDocument& doc) {
   const Member& m = doc.member;
-  put_counted(batch, rm_key::member_in_order(org.id, doc.seq), m.id, rm_key::member_count(org.id));
-  put_counted(batch, rm_key::member_with_role(org.id, m.role, doc.seq), m.id,
-              rm_key::member_count_with_role(org.id, m.role));
+  batch.put(rm_key::member_in_order(org.id, doc.seq), m.id);
+  add_to_counter(batch, rm_key::member_count(org.id), 1);
+  batch.put(rm_key::member_with_role(org.id, m.role, doc.seq), m.id);
+  add_to_counter(batch, rm_key::member_count_with_role(org.id, m.role), 1);
   batch.put(rm_key::membership_of_user(org.id, m.user_id), m.id);
   if (!org.deleted()) list_in_user_orgs(batch, org.id, m);
 }
