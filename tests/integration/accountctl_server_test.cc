@@ -1,19 +1,96 @@
-// accountctl beside the real accountd: read commands work while the server
-// holds the data directory, and write commands refuse until it stops.
+// accountctl beside the real accountd: what the operator tool issues works as a
+// credential on the server, read commands work while the server holds the data
+// directory (and see what it writes), and write commands refuse until it stops.
 #include "accountctl_support.h"
 #include "server_process.h"
 
 using namespace accountctl_test;
+using closient::testing::HttpResponse;
 using closient::testing::ServerProcess;
 
 namespace {
+
+const std::string kApi = "/account/api/v1";
 
 // accountd takes the last --data it is given, so the server serves `dir`.
 std::unique_ptr<ServerProcess> serve(const std::string& dir) {
   return std::make_unique<ServerProcess>(std::vector<std::string>{"--data", dir});
 }
 
+nlohmann::json body_of(const HttpResponse& response) {
+  return nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(what_accountctl_issues_works_on_the_server) {
+  TempDir dir;
+  Bootstrapped ann = bootstrap(dir.str(), "ann@example.com");
+  nlohmann::json token = ok_json(dir.str(), {"token", "issue", "--email", "ann@example.com"});
+  nlohmann::json session = ok_json(dir.str(), {"session", "issue", "--email", "ann@example.com"});
+  auto server = serve(dir.str());
+
+  HttpResponse by_key = server->get(kApi + "/whoami", {{"X-API-Key", ann.api_key}});
+  BOOST_REQUIRE_MESSAGE(by_key.status == 200, by_key.body);
+  nlohmann::json whoami = body_of(by_key);
+  BOOST_TEST(whoami.value("user_id", "") == ann.user_id);
+  BOOST_TEST(whoami.value("email", "") == "ann@example.com");
+  BOOST_TEST(whoami.at("api_key").value("role", "") == "manager");
+  BOOST_TEST(whoami.at("organizations").size() == 1u);
+
+  HttpResponse members = server->get(kApi + "/organizations/" + ann.organization_id + "/members",
+                                     {{"X-API-Key", ann.api_key}});
+  BOOST_TEST(members.status == 200, members.body);
+  BOOST_TEST(body_of(members).at("data").at(0).value("id", "") == ann.member_id);
+
+  HttpResponse by_token = server->get(
+      kApi + "/whoami", {{"Authorization", "Bearer " + token.at("token").get<std::string>()}});
+  BOOST_TEST(by_token.status == 200, by_token.body);
+  HttpResponse by_session = server->get(
+      kApi + "/whoami", {{"Cookie", "sessionid=" + session.at("sessionid").get<std::string>()}});
+  BOOST_TEST(by_session.status == 200, by_session.body);
+
+  HttpResponse wrong = server->get(kApi + "/whoami", {{"X-API-Key", ann.api_key + "x"}});
+  BOOST_TEST(wrong.status == 401);
+  BOOST_TEST(server->stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_follower_sees_what_the_server_appends) {
+  TempDir dir;
+  Bootstrapped ann = bootstrap(dir.str(), "ann@example.com");
+  auto server = serve(dir.str());
+
+  Child follower(ACCOUNTCTL_PATH, {"--data", dir.str(), "events", "--json", "--follow", "--type",
+                                   "OrganizationCreated"});
+  auto lines_at_least = [](size_t n) {
+    return [n](const std::string& out) {
+      return static_cast<size_t>(std::count(out.begin(), out.end(), '\n')) >= n;
+    };
+  };
+  BOOST_REQUIRE(follower.read_until(lines_at_least(1), std::chrono::seconds(10)));
+  HttpResponse created =
+      server->request("POST", kApi + "/organizations",
+                      {{"X-API-Key", ann.api_key}, {"Content-Type", "application/json"}},
+                      R"({"name": "Second", "country": "NL"})");
+  BOOST_REQUIRE_MESSAGE(created.status == 200, created.body);
+  const std::string second = body_of(created).value("id", "");
+  BOOST_TEST(follower.read_until(lines_at_least(2), std::chrono::seconds(10)), follower.out());
+  follower.signal(SIGTERM);
+  RunResult followed = follower.finish(std::chrono::seconds(10));
+  BOOST_TEST(followed.exit_code == 0);
+  std::vector<nlohmann::json> orgs = json_lines(followed.out);
+  BOOST_REQUIRE(orgs.size() == 2u);
+  BOOST_TEST(orgs[1].at("data").at("org_id") == second);
+  BOOST_TEST(orgs[1].at("actor").at("kind") == "api_key");
+
+  // A read command started now sees the server's writes, and so does as-of.
+  BOOST_TEST(json_lines(ok(dir.str(), {"events", "--json"})).size() == 8u);
+  nlohmann::json as_of = ok_json(dir.str(), {"as-of", "--org", second, "--position", "8"});
+  BOOST_TEST(as_of.at("members").at(0).at("user_email") == "ann@example.com");
+  nlohmann::json verified = ok_json(dir.str(), {"verify"});
+  BOOST_TEST(verified.at("ok") == true, verified.dump());
+  BOOST_TEST(server->stop() == 0);
+}
 
 BOOST_AUTO_TEST_CASE(read_commands_work_while_the_server_runs_and_writes_wait) {
   TempDir dir;
