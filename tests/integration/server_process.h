@@ -193,22 +193,42 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs accountd to completion (for --help, bad flags and the like).
-inline CommandResult run_accountd(const std::vector<std::string>& args,
-                                  std::chrono::milliseconds timeout = 10s) {
+// Runs `program` with `args` to completion, reading its stdout while it runs (so
+// a chatty child never blocks on a full pipe).
+inline CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                                 std::chrono::milliseconds timeout) {
   TempDir scratch;
-  std::vector<std::string> argv = {ACCOUNTD_PATH};
+  std::vector<std::string> argv = {program};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string err_path = scratch.path() + "/stderr";
   CommandResult result;
   {
     ChildProcess child(argv, err_path);
-    const std::optional<int> status = child.wait(timeout);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::optional<int> status;
+    while (!(status = child.wait(0ms)) && std::chrono::steady_clock::now() < deadline) {
+      std::string chunk = child.read_remaining_stdout(10ms);
+      if (chunk.empty()) std::this_thread::sleep_for(5ms);  // stdout closed, still running
+      result.out += chunk;
+    }
     result.exit_code = status.value_or(-1);
-    if (status) result.out = child.read_remaining_stdout(1s);
+    if (status) result.out += child.read_remaining_stdout(1s);
   }
   result.err = read_file(err_path);
   return result;
+}
+
+// Runs accountd to completion (for --help, bad flags and the like).
+inline CommandResult run_accountd(const std::vector<std::string>& args,
+                                  std::chrono::milliseconds timeout = 10s) {
+  return run_program(ACCOUNTD_PATH, args, timeout);
+}
+
+// Runs the operator tool accountctl to completion (e.g. to issue credentials on a
+// data directory no server holds).
+inline CommandResult run_accountctl(const std::vector<std::string>& args,
+                                    std::chrono::milliseconds timeout = 30s) {
+  return run_program(ACCOUNTCTL_PATH, args, timeout);
 }
 
 struct HttpResponse {
@@ -319,11 +339,14 @@ inline HttpResponse http_request(uint16_t port, const std::string& method,
   return response;
 }
 
-// The real accountd, serving on a free loopback port with a fresh data directory.
+// The real accountd, serving on a free loopback port with a fresh data directory,
+// or with `data_dir` when given (a directory prepared earlier, e.g. by accountctl
+// or by a server stopped before; it is not removed afterwards).
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> extra_args = {}) {
-    std::vector<std::string> argv = {ACCOUNTD_PATH, "--data", data_dir(), "--listen",
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = {})
+      : data_dir_(std::move(data_dir)) {
+    std::vector<std::string> argv = {ACCOUNTD_PATH, "--data", this->data_dir(), "--listen",
                                      "127.0.0.1:0"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     child_ = std::make_unique<ChildProcess>(argv, stderr_path());
@@ -339,7 +362,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
-  std::string data_dir() const { return scratch_.path() + "/data"; }
+  std::string data_dir() const { return data_dir_.empty() ? scratch_.path() + "/data" : data_dir_; }
   std::string stderr_text() const { return read_file(stderr_path()); }
   pid_t pid() const { return child_->pid(); }
 
@@ -362,6 +385,7 @@ class ServerProcess {
   std::string stderr_path() const { return scratch_.path() + "/stderr"; }
 
   TempDir scratch_;
+  std::string data_dir_;  // empty: a fresh one in scratch_
   std::unique_ptr<ChildProcess> child_;
   uint16_t port_ = 0;
 };
