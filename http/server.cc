@@ -226,7 +226,11 @@ Result<uint16_t> Server::start() {
         [&started](std::exception_ptr error) noexcept { started.set_exception(std::move(error)); });
     started.get_future().get();
   } catch (const std::exception& e) {
-    if (impl.runner) impl.runner->wait();
+    // The I/O threads keep running after a failed bind: stop them before joining.
+    if (impl.runner) {
+      impl.runner->stop();
+      impl.runner->wait();
+    }
     impl.runner.reset();
     impl.server.reset();
     return Error::make(ErrorCode::service_unavailable, "cannot listen on " + impl.options.address +
