@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(session_writes_count_against_the_users_allowance) {
 BOOST_AUTO_TEST_CASE(zz_repeated_failed_authentication_is_throttled_per_address) {
   World& w = world();
   const Client c = api();
-  avoid_minute_boundary(20);
+  avoid_minute_boundary(6);
   const Credential wrong = api_key("wrong", key_with_checksum("csb", std::string(32, 'z')));
   int unauthorized = 0;
   HttpResponse last;

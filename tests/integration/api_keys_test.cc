@@ -369,7 +369,7 @@ BOOST_AUTO_TEST_CASE(publishable_keys_read_only_whoami_and_their_org_at_100_a_mi
                             json{{"name", "embed"}, {"kind", "publishable"}});
   const Credential key = api_key("embed", created["key"]);
   const std::string org = "/organizations/" + w.org_a;
-  avoid_minute_boundary(15);
+  avoid_minute_boundary(8);
   const HttpResponse first = c.get(org, key);
   BOOST_TEST(first.status == 200);
   BOOST_TEST(first.header("RateLimit-Policy").value_or("") == "100;w=60, 10000;w=86400");
@@ -395,4 +395,40 @@ BOOST_AUTO_TEST_CASE(publishable_keys_read_only_whoami_and_their_org_at_100_a_mi
   }
   BOOST_TEST(admitted == 90);
   expect_problem(last, 429, "rate_limited");
+}
+
+BOOST_AUTO_TEST_CASE(the_daily_window_shows_when_it_is_the_most_restrictive) {
+  World& w = world();
+  const Client c = api();
+  const json created = c.ok("POST", keys_of(w.org_a), w.owner_token,
+                            json{{"name", "daily"}, {"rate_limit_per_day", 2}});
+  const Credential key = api_key("daily", created["key"]);
+  const HttpResponse first = c.get("/whoami", key);
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(first.header("RateLimit-Policy").value_or("") == "300;w=60, 2;w=86400");
+  BOOST_TEST(first.header("RateLimit-Limit").value_or("") == "2");
+  BOOST_TEST(first.header("RateLimit-Remaining").value_or("") == "1");
+  const int64_t midnight = (unix_now() / 86400 + 1) * 86400;
+  const int64_t reset_at = std::stoll(first.header("X-RateLimit-Reset").value_or("0"));
+  BOOST_TEST(std::abs(reset_at - midnight) <= 1);  // the next UTC midnight
+  BOOST_TEST(std::abs(header_int(first, "RateLimit-Reset") - (midnight - unix_now())) <= 2);
+  BOOST_TEST(c.get("/whoami", key).status == 200);
+  const HttpResponse limited = c.get("/whoami", key);
+  expect_problem(limited, 429, "rate_limited");
+  BOOST_TEST(std::abs(header_int(limited, "Retry-After") - (midnight - unix_now())) <= 2);
+  BOOST_TEST(limited.header("RateLimit-Remaining").value_or("") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(using_a_key_writes_no_event) {
+  World& w = world();
+  const Client c = api();
+  const json created = c.ok("POST", keys_of(w.org_a), w.owner_token, json{{"name", "quiet"}});
+  const Credential key = api_key("quiet", created["key"]);
+  const std::string org = "/organizations/" + w.org_a;
+  const std::string etag = c.get(org, w.owner_token).header("ETag").value_or("");
+  const json feed = c.ok("GET", org + "/events?limit=1000", w.owner_token);
+  for (int i = 0; i < 20; ++i) BOOST_TEST(c.get(org, key).status == 200);
+  std::this_thread::sleep_for(1500ms);  // past a flush of last_used
+  BOOST_TEST(c.get(org, w.owner_token).header("ETag").value_or("") == etag);
+  BOOST_TEST(c.ok("GET", org + "/events?limit=1000", w.owner_token) == feed);
 }

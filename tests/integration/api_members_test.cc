@@ -195,6 +195,16 @@ BOOST_AUTO_TEST_CASE(members_list_in_join_order_with_filters_and_pages) {
   const json after = expect_page(c.get(members_of(org), w.owner_token), 1, 25, 6);
   BOOST_TEST(after[1]["user_email"] == "yann@example.com");
   expect_page(c.get(members_of(org) + "?role=editor", w.owner_token), 1, 25, 2);
+  // A role change moves the member between the filtered lists, keeping join order.
+  c.ok("PUT", members_of(org) + "/" + all[4]["id"].get<std::string>(), w.owner_token,
+       json{{"role", "billing"}});
+  expect_page(c.get(members_of(org) + "?role=editor", w.owner_token), 1, 25, 1);
+  const json billing =
+      expect_page(c.get(members_of(org) + "?role=billing", w.owner_token), 1, 25, 3);
+  BOOST_TEST(billing[0]["user_email"] == "yann@example.com");
+  BOOST_TEST(billing[1]["user_email"] == "walt@example.com");
+  BOOST_TEST(billing[2]["user_email"] == "mia@example.com");
+  expect_page(c.get(members_of(org), w.owner_token), 1, 25, 6);
 }
 
 BOOST_AUTO_TEST_CASE(bad_paging_and_filters_are_422) {

@@ -303,6 +303,10 @@ BOOST_AUTO_TEST_CASE(delete_tombstones_and_restore_brings_back_the_org_and_its_k
   BOOST_TEST(org == created);
   BOOST_TEST(c.get(path, w.owner_token).status == 200);
   BOOST_TEST(c.get(path, doomed_key).status == 200);
+  bool listed = false;
+  for (const json& entry : part(c.ok("GET", "/whoami", w.owner_token), "organizations"))
+    listed = listed || (entry["id"] == id && entry["role"] == "owner");
+  BOOST_TEST(listed);
   // Restoring what is not deleted: 409.
   expect_problem(c.call("POST", path + "/restore", w.owner_token), 409, "conflict");
 }
@@ -389,4 +393,83 @@ BOOST_AUTO_TEST_CASE(preferences_are_validated) {
   expect_problem(c.get("/preferences", w.csb_manager), 403, "forbidden");
   expect_problem(c.put("/preferences", w.csb_manager, json::array()), 403, "forbidden");
   c.ok("PUT", "/preferences", w.editor_token, json::array());
+}
+
+BOOST_AUTO_TEST_CASE(ids_in_either_form_follow_the_contracts_test_vectors) {
+  World& w = world();
+  const Client c = api();
+  // The answer for an unknown id names it in its shortuuid form.
+  const std::vector<std::pair<std::string, std::string>> vectors = {
+      {"00000000-0000-0000-0000-000000000000", "2222222222222222222222"},
+      {"ffffffff-ffff-ffff-ffff-ffffffffffff", "oZEq7ovRbLq6UnGMPwc8B5"},
+      {"3c90c3cc-0d44-4b50-8888-8dd25736052a", "CnEqURgZ3swzj528KMLvX5"},
+      {"D5E6F7A8-9012-3456-ABCD-EF7890123456", "g5JYoyhXAiyPL7wg6cSNzH"},
+  };
+  for (const auto& [uuid, shortuuid] : vectors) {
+    BOOST_TEST(uuid_of(shortuuid) == [&] {
+      std::string lower = uuid;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return lower;
+    }());
+    for (const std::string& id : {uuid, shortuuid}) {
+      const HttpResponse r = c.get("/organizations/" + id, w.owner_token);
+      expect_problem(r, 404, "not_found");
+      BOOST_TEST(body_of(r).value("detail", "").find(shortuuid) != std::string::npos, r.body);
+    }
+  }
+  // Past 2^128, or not hyphenated, or a wrong digit: not an id.
+  for (const std::string& bad :
+       {std::string("oZEq7ovRbLq6UnGMPwc8B6"), std::string("3c90c3cc0d444b5088888dd25736052a"),
+        std::string("CnEqURgZ3swzj528KMLvX0"), std::string("CnEqURgZ3swzj528KMLvX"),
+        std::string("3c90c3cc-0d44-4b50-8888-8dd25736052g")})
+    expect_invalid(c.get("/organizations/" + bad, w.owner_token), "id");
+  // Output is always the shortuuid, whichever form was asked for.
+  const json org = c.ok("GET", "/organizations/" + uuid_of(w.org_a), w.owner_token);
+  BOOST_TEST(org["id"] == w.org_a);
+  const json member =
+      c.ok("GET", "/organizations/" + uuid_of(w.org_a) + "/members/" + uuid_of(w.mia.member_id),
+           w.owner_token);
+  BOOST_TEST(member["id"] == w.mia.member_id);
+}
+
+BOOST_AUTO_TEST_CASE(lengths_count_characters_not_bytes) {
+  World& w = world();
+  const Client c = api();
+  std::string e255, e256;
+  for (int i = 0; i < 255; ++i) e255 += "\xc3\xa9";
+  e256 = e255 + "\xc3\xa9";
+  const json org =
+      c.ok("POST", "/organizations", w.editor_token, json{{"name", e255}, {"country", "DE"}});
+  BOOST_TEST(org["name"] == e255);
+  expect_invalid(c.post("/organizations", w.editor_token, json{{"name", e256}, {"country", "DE"}}),
+                 "name");
+  std::string k40, v500;
+  for (int i = 0; i < 40; ++i) k40 += "\xc3\xbc";
+  for (int i = 0; i < 500; ++i) v500 += "\xc3\xb6";
+  const json with_metadata = c.ok("PUT", "/organizations/" + org["id"].get<std::string>(),
+                                  w.editor_token, json{{"metadata", {{k40, v500}}}});
+  BOOST_TEST(with_metadata["metadata"][k40] == v500);
+}
+
+BOOST_AUTO_TEST_CASE(organization_pages_cover_every_organization_once) {
+  World& w = world();
+  const Client c = api();
+  for (int i = 0; i < 3; ++i)
+    c.ok("POST", "/organizations", w.manager_token,
+         json{{"name", "Mia " + std::to_string(i)}, {"country", "DE"}});
+  const json all = c.ok("GET", "/organizations?page_size=100", w.manager_token);
+  const int total = all["pagination"]["total_count"];
+  BOOST_TEST(total >= 4);
+  std::set<std::string> ids;
+  for (int page = 1; page <= (total + 1) / 2; ++page) {
+    const json data = expect_page(
+        c.get("/organizations?page_size=2&page=" + std::to_string(page), w.manager_token), page, 2,
+        total);
+    for (const json& org : data) {
+      expect_organization(org);
+      ids.insert(org["id"].get<std::string>());
+    }
+  }
+  BOOST_TEST(ids.size() == static_cast<std::size_t>(total));
+  BOOST_TEST(ids.count(w.org_a) == 1u);
 }
