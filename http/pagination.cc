@@ -55,29 +55,4 @@ Result<PageRequest> parse_page_request(const QueryParams& query) {
   return request;
 }
 
-PageSummary summarize_page(const PageRequest& request, uint64_t total_count) {
-  PageSummary summary;
-  summary.page = request.page;
-  summary.page_size = request.page_size;
-  summary.total_count = total_count;
-  summary.total_pages = (total_count + request.page_size - 1) / request.page_size;
-  summary.has_next = request.page < summary.total_pages;
-  // Past the end, has_previous stays true: there are pages before this one.
-  summary.has_previous = request.page > 1;
-  return summary;
-}
-
-nlohmann::json page_envelope(nlohmann::json data, const PageRequest& request,
-                             uint64_t total_count) {
-  const PageSummary summary = summarize_page(request, total_count);
-  return {{"data", std::move(data)},
-          {"pagination",
-           {{"page", summary.page},
-            {"page_size", summary.page_size},
-            {"total_count", summary.total_count},
-            {"total_pages", summary.total_pages},
-            {"has_next", summary.has_next},
-            {"has_previous", summary.has_previous}}}};
-}
-
 }  // namespace closient::http

@@ -30,10 +30,8 @@ Result<Response> ok_versioned(Result<VersionedBody> body) {
   return json_with_etag(*body);
 }
 
-Result<closient::PageRequest> page_of(const RequestContext& context) {
-  Result<http::PageRequest> page = parse_page_request(context.request.query);
-  if (!page.ok()) return page.error();
-  return closient::PageRequest{page->page, page->page_size};
+Result<PageRequest> page_of(const RequestContext& context) {
+  return parse_page_request(context.request.query);
 }
 
 // A non-negative integer query parameter, or `fallback` when absent.
@@ -52,7 +50,7 @@ Result<Response> list_members(AccountQueries& queries, const RequestContext& con
                               const Caller& caller) {
   Result<std::string> org = path_id(context.path_params, "org_id");
   if (!org.ok()) return org.error();
-  Result<closient::PageRequest> page = page_of(context);
+  Result<PageRequest> page = page_of(context);
   if (!page.ok()) return page.error();
   MemberFilter filter;
   if (std::optional<std::string_view> role = context.request.query.find("role")) {
@@ -101,7 +99,7 @@ void AccountService::bind_queries(Dispatcher& dispatcher, Status& status) {
   bind("getWhoAmI",
        [&q](const RequestContext&, const Caller& caller) { return ok_json(q.whoami(caller)); });
   bind("listOrganizations", [&q](const RequestContext& context, const Caller& caller) {
-    Result<closient::PageRequest> page = page_of(context);
+    Result<PageRequest> page = page_of(context);
     if (!page.ok()) return Result<Response>(page.error());
     return ok_json(q.list_organizations(caller, *page));
   });
@@ -123,7 +121,7 @@ void AccountService::bind_queries(Dispatcher& dispatcher, Status& status) {
   bind("listOrganizationApiKeys", [&q](const RequestContext& context, const Caller& caller) {
     Result<std::string> org = path_id(context.path_params, "organization_id");
     if (!org.ok()) return Result<Response>(org.error());
-    Result<closient::PageRequest> page = page_of(context);
+    Result<PageRequest> page = page_of(context);
     if (!page.ok()) return Result<Response>(page.error());
     return ok_json(q.list_org_keys(caller, *org, *page));
   });
@@ -135,7 +133,7 @@ void AccountService::bind_queries(Dispatcher& dispatcher, Status& status) {
     return ok_versioned(q.get_org_key(caller, *org, *key));
   });
   bind("listUserApiKeys", [&q](const RequestContext& context, const Caller& caller) {
-    Result<closient::PageRequest> page = page_of(context);
+    Result<PageRequest> page = page_of(context);
     if (!page.ok()) return Result<Response>(page.error());
     return ok_json(q.list_user_keys(caller, *page));
   });
