@@ -3,6 +3,7 @@
 // RESTinio responses, and manages the thread pool and the graceful stop.
 #include "http/server.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -159,20 +160,34 @@ struct Server::Impl {
 
     const bool head_only = handle->header().method() == restinio::http_method_head();
     std::weak_ptr<SharedState> weak_state = state;
+    // True while the handler runs; see below.
+    auto in_handler = std::make_shared<std::atomic<bool>>(true);
     // The Reply exists before anything that could throw, so every request is
     // answered: if conversion or the handler fails, the dropped Reply answers 500.
     Reply reply(
-        [pending, head_only, weak_state](Response response) {
+        [pending, head_only, weak_state, in_handler](Response response) {
           const auto shared = weak_state.lock();
           const bool close = shared == nullptr || shared->draining.load();
-          try {
-            write_response(*pending, std::move(response), head_only, close);
-          } catch (...) {
-            // The connection is gone; nothing is left to tell the client.
+          auto write = [pending, head_only, close, response = std::move(response)]() mutable {
+            try {
+              write_response(*pending, std::move(response), head_only, close);
+            } catch (...) {
+              // The connection is gone; nothing is left to tell the client.
+            }
+            // Release the connection now rather than when the last copy of the Reply goes.
+            pending->ticket.reset();
+            pending->request.reset();
+          };
+          // An answer given while the handler still runs is written from a handler
+          // posted for later. RESTinio 0.6 resumes reading twice for a response
+          // appended from inside its request handler: with requests pipelined
+          // behind it, it reads one more than its table of pending responses holds
+          // and drops the connection, answers to requests already handled included.
+          if (in_handler->load() && pending->server) {
+            restinio::asio_ns::post(pending->server->io_context(), std::move(write));
+          } else {
+            write();
           }
-          // Release the connection now rather than when the last copy of the Reply goes.
-          pending->ticket.reset();
-          pending->request.reset();
         },
         [target = std::string(handle->header().request_target())] {
           return unanswered_response(split_target(target).path);
@@ -182,6 +197,7 @@ struct Server::Impl {
     } catch (...) {
       // The handler must not throw; if it does, the Reply it dropped answers 500.
     }
+    in_handler->store(false);
     return restinio::request_accepted();
   }
 };

@@ -17,6 +17,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -364,6 +365,78 @@ class Client {
  private:
   uint16_t port_;
 };
+
+// Sends `requests` (each a complete HTTP/1.1 request) in one write on one
+// keep-alive connection, as a pipelining client does, and reads the answers
+// until all have come or the connection closes. Each answer's body is framed by
+// its Content-Length.
+inline std::vector<HttpResponse> pipelined(uint16_t port, const std::vector<std::string>& requests,
+                                           std::chrono::milliseconds timeout = 5s) {
+  std::vector<HttpResponse> answers;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return answers;
+  timeval tv{static_cast<time_t>(timeout.count() / 1000),
+             static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return answers;
+  }
+  std::string all;
+  for (const std::string& request : requests) all += request;
+  for (std::size_t sent = 0; sent < all.size();) {
+    const ssize_t n = ::send(fd, all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string raw;
+  char buffer[16384];
+  while (answers.size() < requests.size()) {
+    // Take every complete answer the buffer holds.
+    const std::size_t blank = raw.find("\r\n\r\n");
+    if (blank != std::string::npos) {
+      HttpResponse response;
+      std::istringstream lines(raw.substr(0, blank));
+      std::string line;
+      std::getline(lines, line);
+      response.status = line.size() >= 12 ? std::atoi(line.c_str() + 9) : 0;
+      std::size_t length = 0;
+      while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::size_t colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        response.headers.emplace_back(line.substr(0, colon), value);
+      }
+      if (const auto header = response.header("Content-Length")) length = std::stoul(*header);
+      if (raw.size() >= blank + 4 + length) {
+        response.body = raw.substr(blank + 4, length);
+        raw.erase(0, blank + 4 + length);
+        answers.push_back(std::move(response));
+        continue;
+      }
+    }
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;  // closed, or timed out
+    raw.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answers;
+}
+
+// One request as pipelined() sends it.
+inline std::string raw_request(const std::string& method, const std::string& target,
+                               const HeaderList& headers, const std::string& body = {}) {
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  if (!body.empty()) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  return request + "\r\n" + body;
+}
 
 // ---------------------------------------------------------------------------
 // accountctl

@@ -217,6 +217,43 @@ BOOST_AUTO_TEST_CASE(two_owners_removing_each_other_at_once_leave_one_owner) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(pipelined_requests_on_one_connection_are_all_answered_in_order) {
+  World& w = world();
+  const std::string org = std::string(kBase) + "/organizations/" + w.org_a;
+  const HeaderList auth = w.owner_token.headers;
+  HeaderList json_auth = auth;
+  json_auth.push_back({"Content-Type", "application/json"});
+  // Reads (answered at once), errors and writes (answered after their fsync), mixed.
+  std::vector<std::string> requests;
+  std::vector<int> expected;
+  for (int i = 0; i < 4; ++i) {
+    requests.push_back(raw_request("GET", org, auth, {}));
+    expected.push_back(200);
+    requests.push_back(
+        raw_request("GET", org + "/members?page_size=" + std::to_string(i + 1), auth));
+    expected.push_back(200);
+    requests.push_back(raw_request("GET", std::string(kBase) + "/nothing", auth));
+    expected.push_back(404);
+    requests.push_back(raw_request("PUT", org, json_auth,
+                                   json{{"metadata", {{"pipelined", std::to_string(i)}}}}.dump()));
+    expected.push_back(200);
+  }
+  requests.push_back(raw_request("GET", "/healthz", {}));
+  expected.push_back(200);
+  const std::vector<HttpResponse> answers = pipelined(api().port(), requests);
+  BOOST_TEST_REQUIRE(answers.size() == requests.size());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    BOOST_TEST_CONTEXT("answer " << i << ": " << answers[i].body) {
+      BOOST_TEST(answers[i].status == expected[i]);
+      if (i % 4 == 1 && i < 16)
+        BOOST_TEST(body_of(answers[i])["pagination"]["page_size"] == static_cast<int>(i / 4 + 1));
+      if (i % 4 == 3 && i < 16)
+        BOOST_TEST(body_of(answers[i])["metadata"]["pipelined"] == std::to_string(i / 4));
+    }
+  }
+  api().ok("PUT", "/organizations/" + w.org_a, w.admin, json{{"metadata", nullptr}});
+}
+
 BOOST_AUTO_TEST_CASE(metrics_count_requests_and_fsyncs) {
   World& w = world();
   const Client c = api();
