@@ -266,6 +266,14 @@ BOOST_AUTO_TEST_CASE(the_audit_feed_pages_oldest_first_without_secrets) {
   BOOST_TEST(beyond["data"] == json::array());
   BOOST_TEST(beyond["next_after"].is_null());
   BOOST_TEST(c.ok("GET", path + "/events?limit=1000", w.owner_token)["data"] == data);
+  // A page that ends exactly at the last event says nothing follows.
+  const json exact = c.ok("GET", path + "/events?limit=5", w.owner_token);
+  BOOST_TEST(exact["data"] == data);
+  BOOST_TEST(exact["next_after"].is_null());
+  const json tail =
+      c.ok("GET", path + "/events?limit=2&after=" + data[2]["position"].dump(), w.owner_token);
+  BOOST_TEST(tail["data"].size() == 2u);
+  BOOST_TEST(tail["next_after"].is_null());
 
   // Only owners and managers read it; strangers do not see it.
   BOOST_TEST(c.get(path + "/events", w.manager_token).status == 200);

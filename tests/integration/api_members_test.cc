@@ -343,6 +343,25 @@ BOOST_AUTO_TEST_CASE(as_of_answers_the_list_as_it_stood) {
   then = list_as_of(std::to_string(p_second) + "&role=editor");
   BOOST_TEST(then["data"].size() == 1u);
 
+  // The time form includes an event that occurred exactly then, and not one a
+  // millisecond later.
+  const json feed = c.ok("GET", "/organizations/" + org + "/events", w.owner_token);
+  json second_event;
+  for (const json& e : feed["data"])
+    if (e["position"] == p_second) second_event = e;
+  BOOST_TEST_REQUIRE(is_timestamp(second_event["occurred_at"]), feed.dump());
+  const std::string at = second_event["occurred_at"];  // 2026-...T..:..:..SSSZ
+  then = list_as_of(at);
+  BOOST_TEST(then["data"].size() == 3u);
+  BOOST_TEST_REQUIRE(at.size() == 24u);
+  const int ms = std::stoi(at.substr(20, 3));
+  if (ms > 0) {  // the instant just before, when it is within the same second
+    std::string earlier = std::to_string(ms - 1);
+    earlier = std::string(3 - earlier.size(), '0') + earlier + "Z";
+    then = list_as_of(at.substr(0, 20) + earlier);
+    BOOST_TEST(then["data"].size() == 2u);
+  }
+
   // Between its two first events (created, then its owner added): no members yet.
   then = list_as_of(std::to_string(p_created - 1));
   BOOST_TEST(then["data"] == json::array());
