@@ -19,6 +19,14 @@ Client api() {
   return world().client();
 }
 
+// The value of one sample (name with its labels, as printed) of a Prometheus text page.
+double metric_value(const std::string& text, const std::string& sample) {
+  const std::size_t at = text.find("\n" + sample + " ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, "no sample " << sample);
+  const std::size_t start = at + 1 + sample.size() + 1;
+  return std::stod(text.substr(start, text.find('\n', start) - start));
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(concurrent_mixed_requests_are_all_answered_and_no_invite_is_lost) {
@@ -259,7 +267,16 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_and_fsyncs) {
   const Client c = api();
   c.get("/whoami", w.owner_token);
   c.get("/organizations/" + w.org_b, w.owner_token);  // 404
-  c.put("/preferences", w.owner_token, json::array());
+  // A write that appends an event (the list changes each time).
+  static int n = 0;
+  BOOST_TEST_MESSAGE(
+      "DEBUG " << c.put("/preferences", w.owner_token,
+                        json::array(
+                            {{{"trait", "zz"}, {"category", "OTHER"}, {"stance", "NEUTRAL"}}}))
+                      .headers.size());
+  c.ok("PUT", "/preferences", w.owner_token,
+       json::array(
+           {{{"trait", "t" + std::to_string(++n)}, {"category", "OTHER"}, {"stance", "NEUTRAL"}}}));
   const HttpResponse response = c.get("/metrics", kNobody);
   BOOST_TEST_REQUIRE(response.status == 200);
   BOOST_TEST(response.header("Content-Type").value_or("").find("text/plain") == 0u);
@@ -272,11 +289,21 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_and_fsyncs) {
   BOOST_TEST(text.find("http_requests_total{method=\"PUT\",route=\"/account/api/v1/preferences\","
                        "status=\"200\"}") != std::string::npos);
   // Writes were made durable: the fsync counter is there and counts.
-  const std::size_t at = text.find("\naccount_log_fsyncs_total ");
-  BOOST_TEST_REQUIRE(at != std::string::npos, text);
-  const std::string value = text.substr(at + 26, text.find('\n', at + 1) - at - 26);
-  BOOST_TEST(std::stod(value) >= 1.0, value);
+  BOOST_TEST(metric_value(text, "account_log_fsyncs_total") >= 1.0);
   BOOST_TEST(text.find("http_request_duration_seconds_bucket") != std::string::npos);
+  // Appends and batch sizes. Buckets labelled `le` count cumulatively, as
+  // Prometheus reads them: every batch has at most +Inf appends.
+  BOOST_TEST(metric_value(text, "account_log_appends_total") >= 1.0);
+  const double batches = metric_value(text, "account_log_batches_total");
+  BOOST_TEST(batches >= 1.0);
+  double previous = 0;
+  for (const char* bound : {"1", "2", "4", "8", "16", "32", "64", "128", "256", "+Inf"}) {
+    const double count =
+        metric_value(text, std::string("account_log_batches_by_size_total{le=\"") + bound + "\"}");
+    BOOST_TEST(count >= previous, "le=" << bound);
+    previous = count;
+  }
+  BOOST_TEST(previous == batches);
   // No credential leaks into the metrics.
   BOOST_TEST(text.find(w.owner_token.headers[0].second.substr(7)) == std::string::npos);
 }

@@ -128,10 +128,17 @@ void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
     std::string bound = i < AppendStats::kGroupSizeBounds.size()
                             ? std::to_string(AppendStats::kGroupSizeBounds[i])
                             : "+Inf";
-    registry.counter_function(
-        "account_log_batches_by_size_total", "Batches by number of appends (upper bound).",
-        [log, i] { return static_cast<double>(log->stats().group_size_buckets[i]); },
-        {{"le", bound}});
+    // Cumulative, as the `le` label means in Prometheus: batches of at most `le` appends.
+    registry.counter_function("account_log_batches_by_size_total",
+                              "Batches of at most le appends (cumulative).",
+                              [log, i] {
+                                const AppendStats stats = log->stats();
+                                uint64_t at_most = 0;
+                                for (size_t b = 0; b <= i; ++b)
+                                  at_most += stats.group_size_buckets[b];
+                                return static_cast<double>(at_most);
+                              },
+                              {{"le", bound}});
   }
   registry.gauge_function("account_log_last_position", "Global position of the last event.",
                           [log] { return static_cast<double>(log->last_position()); });
