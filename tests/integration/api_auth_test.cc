@@ -191,6 +191,8 @@ BOOST_AUTO_TEST_CASE(deleting_with_a_stale_session_needs_reauthentication) {
   BOOST_TEST(c.get(path, w.owner_token).status == 200);
 
   BOOST_TEST(c.del(path, w.owner_session).status == 204);
+  // Within the 15 minutes is recent enough.
+  BOOST_TEST(c.del(fresh_org("Fourteen minutes"), w.recent_owner_session).status == 204);
   // Bearer tokens and keys skip the gate.
   BOOST_TEST(c.del(fresh_org("Token deleted"), w.owner_token).status == 204);
   BOOST_TEST(c.del(fresh_org("Key deleted"), w.csu_manager).status == 204);

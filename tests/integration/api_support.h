@@ -543,6 +543,10 @@ class World {
     const json stale = accountctl_json(
         data_dir_, {"session", "issue", "--email", ann.email, "--authenticated-ago", "1200"});
     stale_owner_session = session("stale owner session", stale["sessionid"], stale["csrf_token"]);
+    const json recent = accountctl_json(
+        data_dir_, {"session", "issue", "--email", ann.email, "--authenticated-ago", "840"});
+    recent_owner_session =
+        session("owner session of 14 minutes", recent["sessionid"], recent["csrf_token"]);
     start();
 
     for (Person* p : {&mia, &bill, &eddie}) {
@@ -580,7 +584,8 @@ class World {
   std::string bob_member_in_b;
   Credential admin;  // ann's csu manager key with very high rate limits
   Credential owner_token, manager_token, billing_token, editor_token, bob_token;
-  Credential owner_session, stale_owner_session;
+  // Authenticated now, 20 minutes ago and 14 minutes ago (at setup).
+  Credential owner_session, stale_owner_session, recent_owner_session;
   std::string owner_session_csrf;
   Credential csb_manager, csb_editor, csb_readonly, cpk, csu_manager, csu_readonly;
   std::string csb_manager_id, csb_editor_id, csb_readonly_id, cpk_id, csu_manager_id,
