@@ -268,6 +268,14 @@ Result<Command> create_user_key(const CommandInput& in) {
   return Command(std::move(cmd));
 }
 
+// The fields both key-updating commands share.
+template <typename KeyUpdate>
+void read_key_update(BodyReader& read, KeyUpdate& cmd) {
+  cmd.name = read.string("name");
+  cmd.description = read.string("description");
+  cmd.metadata = read.metadata_patch("metadata");
+}
+
 const std::vector<FieldRule> kKeyUpdateRules = {{"name", kNullableString, false},
                                                 {"description", kNullableString, false},
                                                 {"metadata", kNullableObject, false}};
@@ -284,9 +292,7 @@ Result<Command> update_org_key(const CommandInput& in) {
   UpdateOrgApiKey cmd;
   cmd.org_id = *org;
   cmd.key_id = *key;
-  cmd.name = read.string("name");
-  cmd.description = read.string("description");
-  cmd.metadata = read.metadata_patch("metadata");
+  read_key_update(read, cmd);
   cmd.if_match_version = in.if_match;
   if (Status s = read.status(); !s.ok()) return s.error();
   return Command(std::move(cmd));
@@ -301,9 +307,7 @@ Result<Command> update_user_key(const CommandInput& in) {
   BodyReader read(body);
   UpdateUserApiKey cmd;
   cmd.key_id = *key;
-  cmd.name = read.string("name");
-  cmd.description = read.string("description");
-  cmd.metadata = read.metadata_patch("metadata");
+  read_key_update(read, cmd);
   if (Status s = read.status(); !s.ok()) return s.error();
   return Command(std::move(cmd));
 }
