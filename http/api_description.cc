@@ -123,7 +123,8 @@ std::vector<ApiOperation> describe_operations() {
           .description("409 if the organization is not deleted; 404 after 90 days.")
           .permission("former owner, within 90 days")
           .returns(200, "Organization")
-          .with_etag(),
+          .with_etag()
+          .checks_if_match(),
 
       // Members.
       Describe("GET", api("/organizations/{org_id}/members"), "listMembers")

@@ -154,7 +154,10 @@ std::set<ErrorCode> errors_of(const ApiOperation& op) {
     errors.insert({ErrorCode::bad_request, ErrorCode::payload_too_large,
                    ErrorCode::unsupported_media_type, ErrorCode::validation_error});
   }
-  if (write && op.authenticated) errors.insert({ErrorCode::conflict, ErrorCode::validation_error});
+  // Writes read Idempotency-Key and If-Match before anything else: a malformed one is a 400.
+  if (write && op.authenticated) {
+    errors.insert({ErrorCode::bad_request, ErrorCode::conflict, ErrorCode::validation_error});
+  }
   if (op.accepts_if_match) errors.insert(ErrorCode::precondition_failed);
   if (op.operation_id == "getReadiness") errors.insert(ErrorCode::service_unavailable);
   return errors;

@@ -366,6 +366,56 @@ BOOST_AUTO_TEST_CASE(openapi_lists_every_path_of_the_contract) {
     BOOST_TEST(text.find(code) != std::string::npos, code);
 }
 
+BOOST_AUTO_TEST_CASE(openapi_lists_the_answers_the_server_really_gives) {
+  World& w = world();
+  const Client c = api();
+  const json document = body_of(c.get("/openapi.json", kNobody));
+  auto concrete = [&](std::string path) {
+    const bool user_route = path.find("/organizations/") == std::string::npos;
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"{id}", w.org_a},
+             {"{org_id}", w.org_a},
+             {"{organization_id}", w.org_a},
+             {"{member_id}", w.mia.member_id},
+             {"{key_id}", user_route ? w.csu_readonly_id : w.csb_readonly_id}}) {
+      const std::size_t at = path.find(name);
+      if (at != std::string::npos) path.replace(at, name.size(), value);
+    }
+    return path;
+  };
+  int writes = 0;
+  for (const auto& [path, item] : document["paths"].items()) {
+    for (const auto& [method, operation] : item.items()) {
+      if (method == "get" || operation["security"].empty()) continue;
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      const bool has_body = operation.contains("requestBody");
+      // A malformed If-Match is refused before anything else is read.
+      const HttpResponse r = c.call(upper, concrete(path), w.admin,
+                                    has_body ? std::optional<json>(json::object()) : std::nullopt,
+                                    {{"If-Match", "not-an-etag"}});
+      BOOST_TEST_CONTEXT(upper << " " << path) {
+        expect_problem(r, 400, "bad_request");
+        BOOST_TEST(operation["responses"].contains("400"));
+      }
+      ++writes;
+    }
+  }
+  BOOST_TEST(writes == 14);
+
+  // Restore checks If-Match like the other writes on an organization.
+  const std::string org = c.ok("POST", "/organizations", w.admin,
+                               json{{"name", "Restorable"}, {"country", "DE"}})["id"];
+  c.ok("DELETE", "/organizations/" + org, w.admin, std::nullopt, 204);
+  expect_problem(c.call("POST", "/organizations/" + org + "/restore", w.admin, std::nullopt,
+                        {{"If-Match", "\"1\""}}),
+                 412, "precondition_failed");
+  const json& restore = document["paths"]["/account/api/v1/organizations/{id}/restore"]["post"];
+  BOOST_TEST(restore["responses"].contains("412"));
+  BOOST_TEST(restore["parameters"].dump().find("HeaderIfMatch") != std::string::npos);
+  BOOST_TEST(c.call("POST", "/organizations/" + org + "/restore", w.admin).status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(health_and_catalog_answer_without_credentials) {
   const Client c = api();
   BOOST_TEST(c.get("/healthz", kNobody).status == 200);
