@@ -37,15 +37,17 @@ inline std::unique_ptr<RocksEventLog> open_projected_log(const std::string& dir,
 }
 
 class ProjectedWorld {
-  // Declared first: the log below is opened in their directory.
-  TempDir temp_;
+  // Declared first: the log below is opened in its directory. Only made when the
+  // caller names no directory (a killed child must not leave one behind).
+  std::unique_ptr<TempDir> temp_;
   std::string dir_path_;
   Durability durability_;
 
  public:
   explicit ProjectedWorld(Durability durability = Durability::never,
                           const std::string& directory = "")
-      : dir_path_(directory.empty() ? temp_.sub("log") : directory),
+      : temp_(directory.empty() ? std::make_unique<TempDir>() : nullptr),
+        dir_path_(directory.empty() ? temp_->sub("log") : directory),
         durability_(durability),
         log(open_projected_log(dir_path_, durability)) {}
 
