@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "domain/decide_support.h"
 #include "domain/ids.h"
@@ -64,6 +65,33 @@ Result<std::optional<ApiKeyUpdatedData>> api_key_changes(const ApiKey& key, cons
     return std::optional<ApiKeyUpdatedData>();
   }
   return std::optional<ApiKeyUpdatedData>(std::move(data));
+}
+
+// The decision of a key creation: `Created` (OrgApiKeyCreated or
+// UserApiKeyCreated) appended to the owner's stream, the raw key shown once.
+template <typename Created, typename Owner>
+Decision key_created(const Owner& owner, ApiKeyCreatedData data, const std::string& raw_key) {
+  Created created;
+  static_cast<ApiKeyCreatedData&>(created) = std::move(data);
+  const std::string key_id = created.key_id;
+  StreamAppend append = append_to(owner);
+  append.events.push_back(event_of(created));
+  Decision decision = single_append(std::move(append), key_id);
+  decision.secret = raw_key;
+  return decision;
+}
+
+// The decision of a key update: `Updated` appended when anything changed.
+template <typename Updated, typename Owner>
+Decision key_updated(const Owner& owner, std::optional<ApiKeyUpdatedData> changes,
+                     const std::string& key_id) {
+  StreamAppend append = append_to(owner);
+  if (changes) {
+    Updated updated;
+    static_cast<ApiKeyUpdatedData&>(updated) = std::move(*changes);
+    append.events.push_back(event_of(updated));
+  }
+  return single_append(std::move(append), key_id);
 }
 
 }  // namespace decide_support

@@ -41,13 +41,7 @@ Result<Decision> decide_command(const DecideContext& c, const CreateOrgApiKey& c
   if (!fresh.ok()) return fresh.error();
   if (org.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
 
-  OrgApiKeyCreated created;
-  static_cast<ApiKeyCreatedData&>(created) = std::move(data).value();
-  StreamAppend append = append_to(org);
-  append.events.push_back(event_of(created));
-  Decision decision = single_append(std::move(append), cmd.key_id);
-  decision.secret = cmd.raw_key;
-  return decision;
+  return key_created<OrgApiKeyCreated>(org, std::move(data).value(), cmd.raw_key);
 }
 
 Result<Decision> decide_command(const DecideContext& c, const UpdateOrgApiKey& cmd) {
@@ -61,13 +55,7 @@ Result<Decision> decide_command(const DecideContext& c, const UpdateOrgApiKey& c
   Status fresh = check_if_match(cmd.if_match_version, org);
   if (!fresh.ok()) return fresh.error();
 
-  StreamAppend append = append_to(org);
-  if (changes.value()) {
-    OrgApiKeyUpdated updated;
-    static_cast<ApiKeyUpdatedData&>(updated) = std::move(*changes.value());
-    append.events.push_back(event_of(updated));
-  }
-  return single_append(std::move(append), cmd.key_id);
+  return key_updated<OrgApiKeyUpdated>(org, std::move(changes).value(), cmd.key_id);
 }
 
 Result<Decision> decide_command(const DecideContext& c, const RevokeOrgApiKey& cmd) {

@@ -28,13 +28,7 @@ Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& 
   const UserState& user = *c.calling_user;
   if (user.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
 
-  UserApiKeyCreated created;
-  static_cast<ApiKeyCreatedData&>(created) = std::move(data).value();
-  StreamAppend append = append_to(user);
-  append.events.push_back(event_of(created));
-  Decision decision = single_append(std::move(append), cmd.key_id);
-  decision.secret = cmd.raw_key;
-  return decision;
+  return key_created<UserApiKeyCreated>(user, std::move(data).value(), cmd.raw_key);
 }
 
 Result<Decision> decide_command(const DecideContext& c, const UpdateUserApiKey& cmd) {
@@ -46,13 +40,7 @@ Result<Decision> decide_command(const DecideContext& c, const UpdateUserApiKey& 
   Result<std::optional<ApiKeyUpdatedData>> changes = api_key_changes(*key.value(), cmd);
   if (!changes.ok()) return changes.error();
 
-  StreamAppend append = append_to(user);
-  if (changes.value()) {
-    UserApiKeyUpdated updated;
-    static_cast<ApiKeyUpdatedData&>(updated) = std::move(*changes.value());
-    append.events.push_back(event_of(updated));
-  }
-  return single_append(std::move(append), cmd.key_id);
+  return key_updated<UserApiKeyUpdated>(user, std::move(changes).value(), cmd.key_id);
 }
 
 Result<Decision> decide_command(const DecideContext& c, const RevokeUserApiKey& cmd) {
