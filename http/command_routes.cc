@@ -88,15 +88,18 @@ Result<Response> render(std::string_view operation, const CommandOutcome& outcom
 
 // Wraps `reply` so the answer is also kept for Idempotency-Key replays.
 Reply remembering(Reply reply, IdempotencyStore* store, std::string slot, std::string fingerprint,
-                  WallClock clock) {
+                  const RequestContext& context) {
+  WallClock clock = context.clock;
   return Reply(
       [reply, store, slot = std::move(slot), fingerprint = std::move(fingerprint),
        clock](Response response) {
         store->finish(slot, fingerprint, response, clock());
         reply.send(std::move(response));
       },
-      [] {
-        return Response::json(500, {{"error_code", "internal_error"}});
+      // Abandoned unanswered: a 500 problem, which also frees the key (5xx are not kept).
+      [problem_context = context] {
+        return problem_context.problem(
+            Error::make(ErrorCode::internal_error, "The request could not be completed."));
       });
 }
 
@@ -155,7 +158,7 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
         return reply.send(std::move(replayed));
       }
       case Outcome::proceed:
-        reply = remembering(reply, parts_.idempotency, claim.slot, fingerprint, context.clock);
+        reply = remembering(reply, parts_.idempotency, claim.slot, fingerprint, context);
         break;
     }
   }
