@@ -59,6 +59,15 @@ const std::vector<DomainEventType>& domain_event_types() {
   return types;
 }
 
+const EventCatalog& domain_event_catalog() {
+  static const EventCatalog catalog = [] {
+    EventCatalog c;
+    register_domain_events(c);
+    return c;
+  }();
+  return catalog;
+}
+
 void register_domain_events(EventCatalog& catalog) {
   // Every type is at schema 1, so there are no upcasters yet. When a type's
   // data changes, bump its kSchema and add the step from the old schema here.

@@ -24,6 +24,10 @@ const std::vector<DomainEventType>& domain_event_types();
 // Registers every domain event type at its current schema.
 void register_domain_events(EventCatalog& catalog);
 
+// One catalog with every domain event type and upcaster, built once: what the
+// event log upcasts stored events through (LogOptions::catalog).
+const EventCatalog& domain_event_catalog();
+
 // Decodes `data` as the data of event type `type` at its current schema and
 // encodes it again: the canonical form, or an error naming what is wrong.
 // Unknown types → not_found.

@@ -87,6 +87,12 @@ struct ChainReport {
 
 enum class Durability { always, never };
 
+// Told of every committed group, after it is durable and before any of its
+// appenders is answered, with the group's events in position order. This is
+// how the in-memory serving state follows the log: whatever appended, the
+// next read sees it. Called on the log's writer thread; keep it short.
+using CommitObserver = std::function<void(const std::vector<EventEnvelope>& committed)>;
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
@@ -116,6 +122,9 @@ class EventLog {
 
   // Installs the hook that projectors use (set once, before the first append).
   virtual void set_projection_hook(ProjectionHook hook) = 0;
+
+  // Installs the commit observer (set once, before the first append).
+  virtual void set_commit_observer(CommitObserver observer) = 0;
 };
 
 }  // namespace closient

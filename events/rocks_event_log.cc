@@ -195,6 +195,11 @@ void RocksEventLog::set_projection_hook(ProjectionHook hook) {
   hook_ = std::move(hook);
 }
 
+void RocksEventLog::set_commit_observer(CommitObserver observer) {
+  std::lock_guard<std::mutex> lock(hook_mutex_);
+  observer_ = std::move(observer);
+}
+
 ProjectionHook RocksEventLog::global_hook() const {
   std::lock_guard<std::mutex> lock(hook_mutex_);
   return hook_;
@@ -317,6 +322,20 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
       last_position_ = group.last_position;
     }
     tail_advanced_.notify_all();
+    CommitObserver observer;
+    {
+      std::lock_guard<std::mutex> lock(hook_mutex_);
+      observer = observer_;
+    }
+    if (observer) {
+      std::vector<EventEnvelope> committed;
+      committed.reserve(events);
+      for (auto& ticket_results : results)
+        for (auto& result : ticket_results)
+          if (result.ok())
+            committed.insert(committed.end(), result->events.begin(), result->events.end());
+      observer(committed);
+    }
   }
   answer_all();
 }

@@ -19,6 +19,7 @@
 
 #include "events/append_queue.h"
 #include "events/append_stats.h"
+#include "events/catalog.h"
 #include "events/event_log.h"
 #include "events/read_model_store.h"
 #include "events/rocks_store.h"
@@ -39,6 +40,10 @@ struct LogOptions {
   // Tests only: asked before each batch write; true makes that write fail as
   // a failing disk would.
   std::function<bool()> fail_write_for_testing;
+  // Stored events older than their type's current schema are upcast through
+  // this catalog on the way out of every read (streams and scans), so no
+  // reader ever sees an old schema. Null: events are returned as stored.
+  const EventCatalog* catalog = nullptr;
 };
 
 class RocksEventLog : public EventLog, public ReadModelStore {
@@ -60,6 +65,7 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   uint64_t last_position() override;
   ChainReport verify_chain() override;
   void set_projection_hook(ProjectionHook hook) override;
+  void set_commit_observer(CommitObserver observer) override;
 
   // ReadModelStore. get() answers nullopt when the read fails.
   std::optional<std::string> get(const std::string& key) override;
@@ -123,6 +129,10 @@ class RocksEventLog : public EventLog, public ReadModelStore {
 
   mutable std::mutex hook_mutex_;
   ProjectionHook hook_;
+  CommitObserver observer_;
+
+  // Upcasts per options_.catalog; an event that cannot be upcast is an error.
+  Result<EventEnvelope> as_current(EventEnvelope event) const;
 
   // Owned by the writer thread; last_position_ is also read by others.
   std::atomic<uint64_t> last_position_{0};

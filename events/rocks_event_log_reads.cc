@@ -36,6 +36,22 @@ bool matches(const ReadFilter& filter, const EventEnvelope& e) {
 
 }  // namespace
 
+Result<EventEnvelope> RocksEventLog::as_current(EventEnvelope event) const {
+  const EventCatalog* catalog = options_.catalog;
+  if (!catalog) return event;
+  const int current = catalog->current_schema(event.type);
+  if (current == 0 || event.schema >= current) return event;
+  Result<nlohmann::json> data = catalog->upcast(event.type, event.schema, std::move(event.data));
+  if (!data.ok()) {
+    return Error::make(ErrorCode::internal_error,
+                       fmt::format("the event at position {} cannot be upcast: {}", event.position,
+                                   data.error().detail));
+  }
+  event.data = std::move(data).value();
+  event.schema = current;
+  return event;
+}
+
 Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string& stream,
                                                               uint64_t from_version) {
   ConsistentRead view(*store_);
@@ -59,7 +75,9 @@ Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string&
     }
     auto event = decode_stored_event(**bytes);
     if (!event) return undecodable(*position);
-    events.push_back(std::move(*event));
+    Result<EventEnvelope> current = as_current(std::move(*event));
+    if (!current.ok()) return current.error();
+    events.push_back(std::move(current).value());
   }
   if (!it->status().ok()) return storage_error(it->status(), "reading a stream");
   return events;
@@ -80,7 +98,9 @@ Status RocksEventLog::scan(const ReadFilter& filter,
     auto event = decode_stored_event(it->value().ToStringView());
     if (!event) return undecodable(position);
     if (!matches(filter, *event)) continue;
-    if (!visit(*event)) return ok_status();
+    Result<EventEnvelope> current = as_current(std::move(*event));
+    if (!current.ok()) return current.error();
+    if (!visit(current.value())) return ok_status();
     if (filter.limit != 0 && ++visited >= filter.limit) return ok_status();
   }
   if (!it->status().ok()) return storage_error(it->status(), "scanning the event log");

@@ -4,7 +4,6 @@
 
 #include "domain/ids.h"
 #include "events/timestamp.h"
-#include "projections/event_upcasting.h"
 
 namespace closient {
 namespace {
@@ -45,8 +44,6 @@ Result<OrganizationState> org_as_of(EventLog& log, const std::string& org_id, co
   OrganizationState org;
   for (EventEnvelope& event : *events) {
     if (!at_or_before(event, as_of)) break;
-    Status upcast = upcast_to_current(event);
-    if (!upcast.ok()) return upcast.error();
     Status applied = evolve_checked(org, event);
     if (!applied.ok()) return applied.error();
   }

@@ -1,20 +1,19 @@
 // The audit feed (contract §8): an organization's events, oldest first, from
-// the org's position index (ae/) and the log itself.
+// the organization's position index in the serving state and the log itself.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "domain/ids.h"
 #include "events/timestamp.h"
-#include "projections/event_upcasting.h"
 #include "projections/org_access.h"
 #include "projections/queries.h"
 #include "projections/query_support.h"
-#include "projections/read_model_keys.h"
 
 namespace closient {
 namespace {
 
 using query_support::guarded;
-using query_support::normalized;
 
 // The one event at `position`.
 Result<EventEnvelope> event_at(EventLog& log, uint64_t position) {
@@ -54,7 +53,6 @@ nlohmann::json optional_text(const std::string& text) {
 }
 
 nlohmann::json feed_entry(EventEnvelope event) {
-  upcast_to_current(event).ok();  // an event this build cannot upcast is shown as stored
   return {{"position", event.position},
           {"stream", event.stream},
           {"version", event.version},
@@ -73,24 +71,20 @@ nlohmann::json feed_entry(EventEnvelope event) {
 Result<nlohmann::json> AccountQueries::audit_feed(const Caller& caller, const std::string& org_id,
                                                   uint64_t after, uint64_t limit) {
   return guarded([&]() -> Result<nlohmann::json> {
-    const std::string id = normalized(org_id);
-    auto access = access_org_for(store_, caller, id, OrgAction::read_audit);
-    if (!access.ok()) return access.error();
-    if (limit < 1 || limit > kMaxAuditLimit) {
-      return Error::validation("limit", "must be an integer from 1 to 1000");
-    }
     // One more than asked tells whether another page follows.
     std::vector<uint64_t> positions;
-    const std::string prefix = rm_key::org_events_prefix(id);
-    const std::string start = after == UINT64_MAX ? prefix + "~" : rm_key::org_event(id, after + 1);
-    Status scanned = store_.scan(prefix, start, [&](const std::string& key, const std::string&) {
-      if (auto position = rm_key::parse_seq(std::string_view(key).substr(prefix.size()))) {
-        positions.push_back(*position);
+    {
+      LiveState::View state = state_.read();
+      auto access = access_org_for(*state, caller, org_id, OrgAction::read_audit);
+      if (!access.ok()) return access.error();
+      if (limit < 1 || limit > kMaxAuditLimit) {
+        return Error::validation("limit", "must be an integer from 1 to 1000");
       }
-      return positions.size() <= limit;
-    });
-    if (!scanned.ok()) return scanned.error();
-
+      const std::vector<uint64_t>& all = access->org->positions;
+      auto from = std::upper_bound(all.begin(), all.end(), after);
+      const size_t take = std::min<size_t>(limit + 1, static_cast<size_t>(all.end() - from));
+      positions.assign(from, from + static_cast<std::ptrdiff_t>(take));
+    }
     const bool more = positions.size() > limit;
     if (more) positions.pop_back();
     nlohmann::json data = nlohmann::json::array();

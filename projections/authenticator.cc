@@ -4,8 +4,6 @@
 
 #include "domain/api_key.h"
 #include "domain/secret.h"
-#include "projections/documents.h"
-#include "projections/read_model_keys.h"
 
 namespace closient {
 namespace {
@@ -25,11 +23,6 @@ Result<AuthenticatedCaller> guarded(F&& body) {
   }
 }
 
-bool org_is_live(ReadModelStore& store, const std::string& org_id) {
-  auto doc = read_document(store, rm_key::org(org_id));
-  return doc && !org_from_document(*doc).deleted();
-}
-
 Caller caller_of_key(const ApiKey& key) {
   switch (key.kind) {
     case KeyKind::business:
@@ -44,8 +37,8 @@ Caller caller_of_key(const ApiKey& key) {
 
 }  // namespace
 
-Authenticator::Authenticator(ReadModelStore& store, KeyUsageTracker* usage)
-    : store_(store), usage_(usage) {}
+Authenticator::Authenticator(const LiveState& state, KeyUsageTracker* usage)
+    : state_(state), usage_(usage) {}
 
 Result<AuthenticatedCaller> Authenticator::authenticate(const PresentedCredential& credential,
                                                         int64_t now_ms) {
@@ -63,9 +56,14 @@ Result<AuthenticatedCaller> Authenticator::authenticate_api_key(std::string_view
   if (!kind) return unauthorized("The API key is malformed.");  // before any lookup
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_key);
-    auto doc = read_document(store_, rm_key::key_by_hash(sha));
-    if (!doc) return unauthorized("The API key is not valid.");
-    const ApiKey key = key_from_credential_document(*doc);
+    LiveState::View state = state_.read();
+    std::optional<CredentialRef> found = state->credential(sha);
+    if (!found ||
+        (found->type != CredentialType::org_key && found->type != CredentialType::user_key))
+      return unauthorized("The API key is not valid.");
+    const ApiKey& key = found->type == CredentialType::org_key
+                            ? state->org_at(found->owner).keys[found->item]
+                            : state->user_at(found->owner).extras->keys[found->item];
     // The lookup matched by hash already; comparing again in constant time
     // keeps the decision itself free of timing differences.
     if (!constant_time_equals(key.key_sha256, sha) || key.kind != *kind) {
@@ -73,7 +71,7 @@ Result<AuthenticatedCaller> Authenticator::authenticate_api_key(std::string_view
     }
     if (key.revoked) return unauthorized("The API key has been revoked.");
     if (key.expired_at(now_ms)) return unauthorized("The API key has expired.");
-    if (key.kind != KeyKind::user && !org_is_live(store_, key.org_id)) {
+    if (key.kind != KeyKind::user && state->org_at(found->owner).info.deleted()) {
       return unauthorized("The API key's organization has been deleted.");
     }
     if (usage_) usage_->record(key.id, now_ms);
@@ -90,14 +88,17 @@ Result<AuthenticatedCaller> Authenticator::authenticate_bearer_token(std::string
   if (raw_token.empty()) return unauthorized("The bearer token is empty.");
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_token);
-    auto doc = read_document(store_, rm_key::token_by_hash(sha));
-    if (!doc) return unauthorized("The bearer token is not valid.");
-    const TokenDocument token = token_from_document(*doc);
-    if (!constant_time_equals(token.token.token_sha256, sha) || !token.token.live_at(now_ms)) {
+    LiveState::View state = state_.read();
+    std::optional<CredentialRef> found = state->credential(sha);
+    if (!found || found->type != CredentialType::token)
+      return unauthorized("The bearer token is not valid.");
+    const UserRecord& user = state->user_at(found->owner);
+    const Token& token = user.extras->tokens[found->item];
+    if (!constant_time_equals(token.token_sha256, sha) || !token.live_at(now_ms)) {
       return unauthorized("The bearer token is not valid, or has expired or been revoked.");
     }
     AuthenticatedCaller out;
-    out.caller = Caller::token(token.token.id, token.user_id);
+    out.caller = Caller::token(token.id, shortuuid_encode(user.id));
     return out;
   });
 }
@@ -107,18 +108,20 @@ Result<AuthenticatedCaller> Authenticator::authenticate_session(
   if (raw_session.empty()) return unauthorized("The session cookie is empty.");
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_session);
-    auto doc = read_document(store_, rm_key::session_by_hash(sha));
-    if (!doc) return unauthorized("The session is not valid.");
-    const SessionDocument session = session_from_document(*doc);
-    if (!constant_time_equals(session.session.session_sha256, sha) ||
-        !session.session.live_at(now_ms)) {
+    LiveState::View state = state_.read();
+    std::optional<CredentialRef> found = state->credential(sha);
+    if (!found || found->type != CredentialType::session)
+      return unauthorized("The session is not valid.");
+    const UserRecord& user = state->user_at(found->owner);
+    const Session& session = user.extras->sessions[found->item];
+    if (!constant_time_equals(session.session_sha256, sha) || !session.live_at(now_ms)) {
       return unauthorized("The session is not valid, or has expired or been revoked.");
     }
     AuthenticatedCaller out;
     out.caller =
-        Caller::session(session.session.id, session.user_id, session.session.authenticated_at_ms);
-    out.csrf_matched = csrf_token && !csrf_token->empty() &&
-                       secret_matches(*csrf_token, session.session.csrf_sha256);
+        Caller::session(session.id, shortuuid_encode(user.id), session.authenticated_at_ms);
+    out.csrf_matched =
+        csrf_token && !csrf_token->empty() && secret_matches(*csrf_token, session.csrf_sha256);
     return out;
   });
 }

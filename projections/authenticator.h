@@ -4,10 +4,10 @@
 // of which check failed beyond the detail text.
 //
 // API keys: format and checksum first, with no lookup when they fail; then
-// one point lookup of kh/<sha256>, a constant-time comparison of the hashes,
-// and the key's own state (revoked, expired) — plus, for org keys, its
-// organization's document (a deleted organization's keys stop working and
-// come back with a restore). Tokens and sessions: one lookup by hash.
+// one lookup of its SHA-256 in the serving state, a constant-time comparison
+// of the hashes, and the key's own state (revoked, expired) — plus, for org
+// keys, its organization (a deleted organization's keys stop working and come
+// back with a restore). Tokens and sessions: one lookup by hash.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +16,9 @@
 #include <string_view>
 
 #include "domain/caller.h"
-#include "events/read_model_store.h"
 #include "events/result.h"
 #include "projections/key_usage_tracker.h"
+#include "projections/live_state.h"
 
 namespace closient {
 
@@ -43,7 +43,7 @@ struct AuthenticatedCaller {
 class Authenticator {
  public:
   // `usage`, when given, records each successful API-key use (last_used).
-  explicit Authenticator(ReadModelStore& store, KeyUsageTracker* usage = nullptr);
+  explicit Authenticator(const LiveState& state, KeyUsageTracker* usage = nullptr);
 
   // Whichever credential is present: an API key first, then a bearer token,
   // then a session. None → unauthorized.
@@ -56,7 +56,7 @@ class Authenticator {
                                                    int64_t now_ms);
 
  private:
-  ReadModelStore& store_;
+  const LiveState& state_;
   KeyUsageTracker* usage_;
 };
 

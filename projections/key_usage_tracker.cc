@@ -1,10 +1,9 @@
 #include "projections/key_usage_tracker.h"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 #include <vector>
-
-#include "projections/counters.h"
 
 namespace closient {
 namespace {
@@ -27,7 +26,10 @@ std::optional<int64_t> find(const std::unordered_map<std::string, int64_t>& time
 std::optional<int64_t> stored_last_used(ReadModelStore& store, const std::string& key_id) {
   std::optional<std::string> stored = store.side_get(kKeyUsageSpace, key_id);
   if (!stored) return std::nullopt;
-  return static_cast<int64_t>(counter_from(stored));
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(stored->data(), stored->data() + stored->size(), value);
+  if (error != std::errc() || end != stored->data() + stored->size()) return std::nullopt;
+  return value;
 }
 
 KeyUsageTracker::KeyUsageTracker(ReadModelStore& store) : store_(store) {}

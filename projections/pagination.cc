@@ -34,22 +34,4 @@ nlohmann::json page_envelope(nlohmann::json data, const PageRequest& request,
             {"has_previous", request.page > 1}}}};
 }
 
-Result<std::vector<IndexEntry>> read_index_page(ReadModelStore& store, const std::string& prefix,
-                                                const PageRequest& request, uint64_t total_count) {
-  std::vector<IndexEntry> entries;
-  const uint64_t offset = request.offset();
-  if (offset >= total_count) return entries;
-  uint64_t skipped = 0;
-  Status scanned = store.scan(prefix, "", [&](const std::string& key, const std::string& value) {
-    if (skipped < offset) {
-      ++skipped;
-      return true;
-    }
-    entries.push_back(IndexEntry{key.substr(prefix.size()), value});
-    return entries.size() < request.page_size;
-  });
-  if (!scanned.ok()) return scanned.error();
-  return entries;
-}
-
 }  // namespace closient

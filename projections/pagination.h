@@ -1,5 +1,5 @@
 // Page-number pagination of contract §5, pure (no HTTP): the request, its
-// limits, the {data, pagination} envelope, and a page read from an index.
+// limits and the {data, pagination} envelope.
 // http/pagination.h parses query strings into the same numbers.
 #pragma once
 
@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "events/read_model_store.h"
 #include "events/result.h"
 
 namespace closient {
@@ -30,18 +29,5 @@ Status check_page_request(const PageRequest& request);
 // {"data": data, "pagination": {page, page_size, total_count, total_pages,
 // has_next, has_previous}}; total_pages is 0 when total_count is 0.
 nlohmann::json page_envelope(nlohmann::json data, const PageRequest& request, uint64_t total_count);
-
-// One entry of an index: its key without the index's prefix, and its value.
-struct IndexEntry {
-  std::string name;
-  std::string value;
-};
-
-// The page's entries under `prefix` (an index, in the order it lists), given
-// the collection's size from its counter: a page past the end costs nothing,
-// a deep page skips `offset()` index entries without reading the documents
-// they point at.
-Result<std::vector<IndexEntry>> read_index_page(ReadModelStore& store, const std::string& prefix,
-                                                const PageRequest& request, uint64_t total_count);
 
 }  // namespace closient

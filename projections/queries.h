@@ -1,5 +1,5 @@
-// Every GET of the contract, answered from the read models (and, for the
-// audit feed and time travel, from the log). Each answer is the contract's
+// Every GET of the contract, answered from the in-memory serving state (and,
+// for the audit feed and time travel, from the log). Each answer is the contract's
 // JSON body, rendered by the domain's views; authorization runs on every call
 // through the domain's permission function (see org_access.h): ids of another
 // organization answer not_found, seen but not allowed answers forbidden.
@@ -16,10 +16,10 @@
 #include "domain/caller.h"
 #include "domain/roles.h"
 #include "events/event_log.h"
-#include "events/read_model_store.h"
 #include "events/result.h"
 #include "projections/as_of.h"
 #include "projections/key_usage_tracker.h"
+#include "projections/live_state.h"
 #include "projections/pagination.h"
 
 namespace closient {
@@ -41,9 +41,8 @@ inline constexpr uint64_t kMaxAuditLimit = 1000;
 
 class AccountQueries {
  public:
-  // `usage` supplies fresh last_used values; without it they come from the
-  // store's key_usage space (as last flushed).
-  AccountQueries(ReadModelStore& store, EventLog& log, KeyUsageTracker* usage = nullptr);
+  // `usage` supplies last_used values; without it they are null.
+  AccountQueries(const LiveState& state, EventLog& log, KeyUsageTracker* usage = nullptr);
 
   // GET /whoami
   Result<nlohmann::json> whoami(const Caller& caller);
@@ -85,7 +84,7 @@ class AccountQueries {
  private:
   std::optional<int64_t> last_used(const std::string& key_id);
 
-  ReadModelStore& store_;
+  const LiveState& state_;
   EventLog& log_;
   KeyUsageTracker* usage_;
 };

@@ -1,9 +1,7 @@
 // Queries about the caller: who they are, and their preferences.
 #include "domain/views.h"
-#include "projections/documents.h"
 #include "projections/queries.h"
 #include "projections/query_support.h"
-#include "projections/read_model_keys.h"
 
 namespace closient {
 
@@ -11,37 +9,32 @@ using query_support::guarded;
 
 Result<nlohmann::json> AccountQueries::whoami(const Caller& caller) {
   return guarded([&]() -> Result<nlohmann::json> {
+    LiveState::View state = state_.read();
     // For org keys the user is the key's creator.
-    auto user_doc = read_document(store_, rm_key::user(caller.user_id));
-    if (!user_doc) return Error::make(ErrorCode::not_found, "No such user.");
-    const UserDocument user = user_from_document(*user_doc);
+    auto user_id = id_from_text(caller.user_id);
+    const UserRecord* user = user_id ? state->user(*user_id) : nullptr;
+    if (!user) return Error::make(ErrorCode::not_found, "No such user.");
 
     std::vector<WhoAmIOrganization> organizations;
     if (caller.is_org_key()) {
       // Only the key's organization, with role null: the key's own role is api_key.role.
-      if (auto org = read_document(store_, rm_key::org(caller.key_org_id))) {
-        organizations.push_back({caller.key_org_id, org_from_document(*org).name, std::nullopt});
+      auto org_id = id_from_text(caller.key_org_id);
+      if (const OrgRecord* org = org_id ? state->org(*org_id) : nullptr) {
+        organizations.push_back({org->info.id, org->info.name, std::nullopt});
       }
     } else {
-      const std::string prefix = rm_key::user_orgs_prefix(caller.user_id);
-      Status scanned =
-          store_.scan(prefix, "", [&](const std::string& key, const std::string& role) {
-            const std::string org_id = key.substr(prefix.size());
-            if (auto org = read_document(store_, rm_key::org(org_id))) {
-              organizations.push_back({org_id, org_from_document(*org).name, parse_role(role)});
-            }
-            return true;
-          });
-      if (!scanned.ok()) return scanned.error();
-    }
-
-    std::optional<ApiKey> key;
-    if (caller.is_key()) {
-      if (auto doc = read_document(store_, rm_key::key(caller.credential_id))) {
-        key = key_from_document(*doc).key;
+      for (const Membership& membership : user->memberships) {
+        const OrgRecord& org = state->org_at(membership.org);
+        organizations.push_back({org.info.id, org.info.name, org.members[membership.member].role});
       }
     }
-    return whoami_view(user.id, user.email, user.metadata, organizations, key ? &*key : nullptr,
+
+    const ApiKey* key = nullptr;
+    if (caller.is_key()) {
+      auto key_id = id_from_text(caller.credential_id);
+      if (auto ref = key_id ? state->key(*key_id) : std::nullopt) key = state->key_record(*ref);
+    }
+    return whoami_view(shortuuid_encode(user->id), user->email, user->metadata, organizations, key,
                        key ? last_used(key->id) : std::nullopt);
   });
 }
@@ -50,8 +43,11 @@ Result<nlohmann::json> AccountQueries::get_preferences(const Caller& caller) {
   return guarded([&]() -> Result<nlohmann::json> {
     Status allowed = check_user_action(caller, UserAction::read_preferences);
     if (!allowed.ok()) return allowed.error();
-    auto doc = read_document(store_, rm_key::preferences(caller.user_id));
-    return preferences_view(doc ? preferences_from_document(*doc) : std::vector<TraitPreference>{});
+    LiveState::View state = state_.read();
+    auto user_id = id_from_text(caller.user_id);
+    const UserRecord* user = user_id ? state->user(*user_id) : nullptr;
+    if (!user || !user->extras) return preferences_view({});
+    return preferences_view(user->extras->preferences);
   });
 }
 

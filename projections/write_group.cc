@@ -11,7 +11,6 @@ namespace closient {
 namespace {
 
 // The core read model's user id by email (projections/DESIGN.md).
-constexpr const char* kEmailKeyPrefix = "ue/";
 
 // The reason the event log gives when an expected version does not match.
 constexpr const char* kWrongExpectedVersion = "wrong_expected_version";
@@ -102,12 +101,13 @@ Result<Decision> WriteGroup::decide_staged(Staged& staged) {
 }
 
 // Users created earlier in this group first: their UserCreated is not in the
-// read models until the group commits.
+// serving state until the group commits.
 std::string WriteGroup::user_owning(const std::string& email) {
   if (auto reserved = reserved_emails_.find(email); reserved != reserved_emails_.end())
     return reserved->second;
-  std::optional<std::string> entry = services_.read_models.get(kEmailKeyPrefix + email);
-  return entry ? *entry : std::string();
+  LiveState::View state = services_.state.read();
+  const UserRecord* user = state->user_by_email(email);
+  return user ? shortuuid_encode(user->id) : std::string();
 }
 
 template <typename State>

@@ -27,8 +27,8 @@
 
 #include "domain/random_source.h"
 #include "events/event_log.h"
-#include "events/read_model_store.h"
 #include "projections/aggregate_cache.h"
+#include "projections/live_state.h"
 #include "projections/write_command.h"
 #include "projections/write_queue.h"
 
@@ -36,7 +36,7 @@ namespace closient {
 
 struct WriteGroupServices {
   AggregateCache& cache;
-  ReadModelStore& read_models;  // `ue/<email>` → user id, for committed users
+  const LiveState& state;  // email → user id, for committed users
   RandomSource& random;
   const std::function<int64_t()>& clock;
   int max_attempts;  // groups a command may be decided in before it gives up

@@ -21,10 +21,10 @@ void answer(const CommandCallback& done, Result<CommandOutcome> result) {
 
 }  // namespace
 
-WritePipeline::WritePipeline(EventLog& log, ReadModelStore& read_models, RandomSource& random,
+WritePipeline::WritePipeline(EventLog& log, const LiveState& state, RandomSource& random,
                              Clock clock, WritePipelineOptions options)
     : log_(log),
-      read_models_(read_models),
+      state_(state),
       random_(random),
       clock_(std::move(clock)),
       options_(options),
@@ -90,7 +90,7 @@ void WritePipeline::run_writer() {
 
 void WritePipeline::process_group(std::vector<QueuedCommand> commands) {
   const size_t size = commands.size();
-  WriteGroupServices services{cache_, read_models_, random_, clock_, options_.max_attempts};
+  WriteGroupServices services{cache_, state_, random_, clock_, options_.max_attempts};
   SettledGroup settled;
   {
     WriteGroup group(services);

@@ -22,9 +22,9 @@
 
 #include "domain/random_source.h"
 #include "events/event_log.h"
-#include "events/read_model_store.h"
 #include "events/result.h"
 #include "projections/aggregate_cache.h"
+#include "projections/live_state.h"
 #include "projections/write_command.h"
 #include "projections/write_queue.h"
 
@@ -33,8 +33,9 @@ namespace closient {
 struct WritePipelineOptions {
   size_t max_group_commands = 1024;  // commands decided and appended together, at most
   size_t max_queue_depth = 100000;   // beyond it submit answers service_unavailable; 0 = no cap
-  size_t max_cached_organizations = 100000;
-  size_t max_cached_users = 100000;
+  size_t max_cached_organizations =
+      1000;  // the serving state holds them all; this is the writer's hot set
+  size_t max_cached_users = 10000;
   // Groups a command may be decided in when an earlier command of its group
   // failed under it (or its cached state was stale) before it gives up with
   // service_unavailable.
@@ -60,7 +61,7 @@ class WritePipeline {
 
   // Starts the writer thread. Every reference must outlive the pipeline; the
   // random source and the clock are used on the writer thread only.
-  WritePipeline(EventLog& log, ReadModelStore& read_models, RandomSource& random, Clock clock,
+  WritePipeline(EventLog& log, const LiveState& state, RandomSource& random, Clock clock,
                 WritePipelineOptions options = {});
   // stop(), then gone.
   ~WritePipeline();
@@ -91,7 +92,7 @@ class WritePipeline {
                     size_t answered);
 
   EventLog& log_;
-  ReadModelStore& read_models_;
+  const LiveState& state_;
   RandomSource& random_;
   const Clock clock_;
   const WritePipelineOptions options_;

@@ -1,6 +1,6 @@
 // accountctl stats: what the data directory holds. Counts come from replaying
-// the whole log with the domain's evolve, so they are right even when the read
-// models are not; the projection positions say how far those have got.
+// the whole log with the domain's evolve; the snapshots present say where a
+// start would begin.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include "domain/ids.h"
 #include "domain/organization.h"
 #include "domain/user.h"
+#include "projections/snapshot.h"
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/clock.h"
 #include "tools/accountctl/data_dir.h"
@@ -122,9 +123,8 @@ int run_stats(const Context& context, const Args& /*args*/) {
   closient::Status replayed = replay_log(**log, &world, &counts);
   if (!replayed.ok()) return fail(replayed.error());
   count_states(world, now_ms(), &counts);
-  auto applied = (*log)->read_models_applied_position();
-  if (!applied.ok()) return fail(applied.error());
-  const uint64_t generation = (*log)->read_model_generation();
+  const std::vector<uint64_t> snapshots = closient::SnapshotStore(context.data_dir).positions();
+  const uint64_t newest_snapshot = snapshots.empty() ? 0 : snapshots.front();
   const uint64_t bytes = size_on_disk(context.data_dir);
 
   if (context.json) {
@@ -143,11 +143,11 @@ int run_stats(const Context& context, const Args& /*args*/) {
         {"tokens", counts.tokens},
         {"sessions", counts.sessions},
         {"size_on_disk_bytes", bytes},
-        {"projections",
-         {{"read_models",
-           {{"applied_position", *applied},
-            {"behind", counts.last_position - std::min(*applied, counts.last_position)},
-            {"generation", generation}}}}},
+        {"snapshots",
+         {{"count", snapshots.size()},
+          {"newest_position", newest_snapshot},
+          {"events_after",
+           counts.last_position - std::min(newest_snapshot, counts.last_position)}}},
     });
     return kExitOk;
   }
@@ -164,8 +164,10 @@ int run_stats(const Context& context, const Args& /*args*/) {
       {"tokens", std::to_string(counts.tokens)},
       {"sessions", std::to_string(counts.sessions)},
       {"size on disk", human_bytes(bytes)},
-      {"read models", fmt::format("at position {} of {} (generation {})", *applied,
-                                  counts.last_position, generation)},
+      {"snapshots", snapshots.empty()
+                        ? std::string("none (a start replays the whole log)")
+                        : fmt::format("{}, newest at position {} of {}", snapshots.size(),
+                                      newest_snapshot, counts.last_position)},
   });
   return kExitOk;
 }

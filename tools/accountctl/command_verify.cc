@@ -2,11 +2,10 @@
 // API answers from equals what the log implies. Every check runs and reports
 // its first problem, so one broken thing does not hide another.
 //
-// The read-model comparison needs a fresh rebuild. When the directory is free,
-// verify claims it and rebuilds into a scratch column family (dropped after;
-// the live read models are untouched). When accountd holds it — or with
-// --in-memory — verify reads through a secondary instance and rebuilds in
-// memory, so it never writes to a directory it does not own.
+// The serving-state check replays the whole log into a fresh state and
+// compares it field by field with the state accountd would start from (the
+// newest valid snapshot plus the log after it). It reads through a secondary
+// instance, so it works while accountd runs and never writes.
 #include <fmt/format.h>
 
 #include <unordered_map>
@@ -15,7 +14,7 @@
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/data_dir.h"
 #include "tools/accountctl/output.h"
-#include "tools/accountctl/read_models.h"
+#include "tools/accountctl/serving.h"
 
 namespace accountctl {
 namespace {
@@ -30,33 +29,14 @@ struct CheckResult {
   bool ok() const { return problem.empty(); }
 };
 
-// Whatever the data directory was opened as for this run.
 struct OpenedLog {
-  std::unique_ptr<DirectoryClaim> claim;
   std::unique_ptr<RocksEventLog> log;
-  bool in_memory = false;  // compare read models with a rebuild in memory
-  std::string why_in_memory;
 };
 
-closient::Result<OpenedLog> open_log(const Context& context, bool force_in_memory) {
-  OpenedLog opened;
-  if (!force_in_memory) {
-    auto writable = open_for_writing(context.data_dir, /*create_if_missing=*/false);
-    if (writable.ok()) {
-      opened.claim = std::move(writable->claim);
-      opened.log = std::move(writable->log);
-      return opened;
-    }
-    if (writable.error().detail != in_use_message(context.data_dir)) return writable.error();
-    opened.why_in_memory = "accountd holds the data directory";
-  } else {
-    opened.why_in_memory = "--in-memory";
-  }
+closient::Result<OpenedLog> open_log(const Context& context) {
   auto log = open_for_reading(context.data_dir);
   if (!log.ok()) return log.error();
-  opened.log = std::move(log).value();
-  opened.in_memory = true;
-  return opened;
+  return OpenedLog{std::move(log).value()};
 }
 
 CheckResult check_chain(RocksEventLog& log) {
@@ -118,36 +98,39 @@ std::pair<CheckResult, CheckResult> check_streams_and_data(RocksEventLog& log,
   return {versions, data};
 }
 
-CheckResult check_read_models(OpenedLog& opened, uint64_t last_position) {
-  CheckResult result{"read models", "", ""};
-  auto check = opened.in_memory ? verify_read_models_in_memory(*opened.log)
-                                : verify_read_models_in_place(*opened.log);
-  if (!check.ok()) {
-    result.problem = "could not compare: " + describe(check.error());
+CheckResult check_serving_state(const Context& context, OpenedLog& opened, uint64_t last_position) {
+  CheckResult result{"serving state", "", ""};
+  auto start = load_state(*opened.log, context.data_dir);
+  if (!start.ok()) {
+    result.problem = "could not load: " + describe(start.error());
     return result;
   }
-  if (!check->first_difference.empty()) {
-    result.problem = "differ from a rebuild: " + check->first_difference;
+  closient::ReplayReport replayed;
+  auto fresh = replay_everything(*opened.log, /*progress=*/false, &replayed);
+  if (!fresh.ok()) {
+    result.problem = "could not replay: " + describe(fresh.error());
     return result;
   }
-  auto applied = opened.log->read_models_applied_position();
-  if (!applied.ok()) {
-    result.problem = describe(applied.error());
-  } else if (*applied != last_position) {
-    result.problem = fmt::format("reflect the log up to position {}, but it ends at {}", *applied,
-                                 last_position);
-  } else {
-    const std::string keys =
-        check->keys_compared > 0 ? fmt::format("{} keys, ", check->keys_compared) : "";
-    result.checked = fmt::format("equal a rebuild{} ({}{} events replayed), at position {}",
-                                 opened.in_memory ? " made in memory" : " in a scratch space", keys,
-                                 check->events_replayed, *applied);
+  if (replayed.apply_errors > 0) {
+    result.problem = fmt::format("{} events could not be applied", replayed.apply_errors);
+    return result;
   }
+  const std::string difference = start->state->first_difference(**fresh);
+  if (!difference.empty()) {
+    result.problem = "the start state differs from a full replay: " + difference;
+    return result;
+  }
+  result.checked =
+      start->snapshot_position > 0
+          ? fmt::format("snapshot at {} + {} events equals a full replay of {} events",
+                        start->snapshot_position, start->replay.events, replayed.events)
+          : fmt::format("no snapshot; a full replay of {} events, position {}", replayed.events,
+                        last_position);
   return result;
 }
 
 void print_report(const Context& context, const std::vector<CheckResult>& results,
-                  const OpenedLog& opened) {
+                  const OpenedLog&) {
   bool all_ok = true;
   for (const auto& result : results) all_ok = all_ok && result.ok();
   if (context.json) {
@@ -159,14 +142,10 @@ void print_report(const Context& context, const std::vector<CheckResult>& result
            {"checked", result.checked},
            {"problem", result.ok() ? nlohmann::json(nullptr) : nlohmann::json(result.problem)}});
     }
-    print_json_line({{"ok", all_ok},
-                     {"data_dir", context.data_dir},
-                     {"read_models_compared_in_memory", opened.in_memory},
-                     {"checks", checks}});
+    print_json_line({{"ok", all_ok}, {"data_dir", context.data_dir}, {"checks", checks}});
     return;
   }
-  print_line("verify " + context.data_dir +
-             (opened.in_memory ? " (read-only: " + opened.why_in_memory + ")" : ""));
+  print_line("verify " + context.data_dir);
   for (const auto& result : results) {
     print_line(fmt::format("  {:<16} {:<6} {}", result.name, result.ok() ? "ok" : "FAILED",
                            result.ok() ? result.checked : result.problem));
@@ -177,7 +156,8 @@ void print_report(const Context& context, const std::vector<CheckResult>& result
 }  // namespace
 
 int run_verify(const Context& context, const Args& args) {
-  auto opened = open_log(context, args.has("--in-memory"));
+  (void)args;
+  auto opened = open_log(context);
   if (!opened.ok()) return fail(opened.error());
 
   std::vector<CheckResult> results;
@@ -186,7 +166,7 @@ int run_verify(const Context& context, const Args& args) {
   auto [versions, data] = check_streams_and_data(*opened->log, &last_position);
   results.push_back(versions);
   results.push_back(data);
-  results.push_back(check_read_models(*opened, last_position));
+  results.push_back(check_serving_state(context, *opened, last_position));
 
   print_report(context, results, *opened);
   for (const auto& result : results) {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "domain/event_types.h"
+
 namespace accountctl {
 namespace {
 
@@ -36,6 +38,7 @@ closient::Result<std::unique_ptr<closient::RocksEventLog>> open_for_reading(
     return Error::make(ErrorCode::not_found, "no event log in " + dir);
   }
   closient::LogOptions options;
+  options.catalog = &closient::domain_event_catalog();
   options.mode = closient::OpenMode::secondary;
   return closient::RocksEventLog::open(dir, options);
 }
@@ -70,7 +73,9 @@ closient::Result<WritableLog> open_for_writing(const std::string& dir, bool crea
   if (!claim.ok()) return claim.error();
   writable.claim = std::move(claim).value();
 
-  auto log = closient::RocksEventLog::open(dir, closient::LogOptions{});
+  closient::LogOptions options;
+  options.catalog = &closient::domain_event_catalog();
+  auto log = closient::RocksEventLog::open(dir, options);
   if (!log.ok()) {
     // A process that does not use accountd.lock still holds RocksDB's LOCK.
     if (log.error().detail.find("in use by another process") != std::string::npos) {

@@ -2,9 +2,10 @@
 
 #include "domain/ids.h"
 #include "domain/validation.h"
+#include "projections/live_state.h"
 #include "projections/write_pipeline.h"
 #include "tools/accountctl/clock.h"
-#include "tools/accountctl/read_models.h"
+#include "tools/accountctl/serving.h"
 
 namespace accountctl {
 namespace {
@@ -26,17 +27,18 @@ closient::Result<std::unique_ptr<OperatorSession>> OperatorSession::open(const C
   session->writable_ = std::move(writable).value();
 
   closient::RocksEventLog& log = session->log();
-  closient::Status installed = install_core_projector(log);
-  if (!installed.ok()) return installed.error();
-  closient::Status current = ensure_read_models_current(log);
-  if (!current.ok()) return current.error();
-  session->pipeline_ = std::make_unique<closient::WritePipeline>(log, log, session->random_,
-                                                                 [] { return now_ms(); });
+  auto loaded = load_state(log, context.data_dir);
+  if (!loaded.ok()) return loaded.error();
+  session->state_ = std::make_unique<closient::LiveState>(std::move(loaded->state));
+  log.set_commit_observer(session->state_->observer());
+  session->pipeline_ = std::make_unique<closient::WritePipeline>(
+      log, *session->state_, session->random_, [] { return now_ms(); });
   return session;
 }
 
 OperatorSession::~OperatorSession() {
   if (pipeline_) pipeline_->stop();
+  if (writable_.log) writable_.log->set_commit_observer(nullptr);
 }
 
 closient::Result<closient::CommandOutcome> OperatorSession::execute(
@@ -52,10 +54,13 @@ closient::Result<closient::CommandOutcome> OperatorSession::execute(
 closient::Result<closient::UserState> OperatorSession::user_by_email(const std::string& email) {
   auto normalized = closient::normalize_email(email);
   if (!normalized.ok()) return normalized.error();
-  auto user_id = user_id_by_email(log(), *normalized);
-  if (!user_id.ok()) return user_id.error();
-  if (user_id->empty())
-    return Error::make(ErrorCode::not_found, "no user with email " + *normalized);
+  std::optional<std::string> user_id;
+  {
+    closient::LiveState::View state = state_->read();
+    if (const closient::UserRecord* user = state->user_by_email(*normalized))
+      user_id = closient::shortuuid_encode(user->id);
+  }
+  if (!user_id) return Error::make(ErrorCode::not_found, "no user with email " + *normalized);
 
   auto events = log().read_stream(closient::user_stream(*user_id));
   if (!events.ok()) return events.error();
@@ -66,7 +71,7 @@ closient::Result<closient::UserState> OperatorSession::user_by_email(const std::
   }
   if (!user.exists()) {
     return Error::make(ErrorCode::internal_error,
-                       "the read models name user " + *user_id + " for " + *normalized +
+                       "the serving state names user " + *user_id + " for " + *normalized +
                            ", but the log has no such user; run accountctl verify");
   }
   return user;

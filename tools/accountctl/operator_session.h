@@ -1,7 +1,7 @@
 // The write side of accountctl: the data directory claimed, the log open
-// read-write with the core projector installed (so every append keeps the read
-// models in step, exactly as in the server), the read models brought up to the
-// log's head, and the service's own write pipeline to run commands through.
+// read-write, the serving state loaded as accountd loads it (and kept in step
+// with every append, exactly as in the server), and the service's own write
+// pipeline to run commands through.
 // The operator never writes events by hand: every change is a domain command,
 // decided by the same rules the HTTP API obeys.
 #pragma once
@@ -22,7 +22,8 @@
 
 namespace closient {
 class WritePipeline;
-}
+class LiveState;
+}  // namespace closient
 
 namespace accountctl {
 
@@ -59,6 +60,7 @@ class OperatorSession {
   Context context_;
   WritableLog writable_;
   closient::OpenSslRandom random_;
+  std::unique_ptr<closient::LiveState> state_;
   std::unique_ptr<closient::WritePipeline> pipeline_;  // last: stopped first
 };
 

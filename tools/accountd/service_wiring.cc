@@ -1,12 +1,23 @@
 #include "tools/accountd/service_wiring.h"
 
-#include <chrono>
+#include <fmt/format.h>
 
-#include "projections/catch_up.h"
-#include "projections/core_projector.h"
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "domain/event_types.h"
+#include "projections/replay.h"
 
 namespace closient {
 namespace {
+
+// Start-up and snapshot notes: one structured line each on stderr, beside the
+// access log.
+void note(const std::string& message) {
+  const std::string line = nlohmann::json({{"event", "state"}, {"message", message}}).dump();
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
 
 int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -17,27 +28,44 @@ int64_t system_now_ms() {
 }  // namespace
 
 Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& data_dir,
-                                                           Durability durability) {
+                                                           Durability durability,
+                                                           SnapshotterOptions snapshots) {
   LogOptions options;
   options.durability = durability;
+  options.catalog = &domain_event_catalog();
   Result<std::unique_ptr<RocksEventLog>> log = RocksEventLog::open(data_dir, options);
   if (!log.ok()) return log.error();
 
   std::unique_ptr<ServiceWiring> wiring(new ServiceWiring());
   wiring->log_ = std::move(*log);
   RocksEventLog& events = *wiring->log_;
-  install_core_projector(events);
-  // After an upgrade that changes a projection, or a crash of an older version,
-  // the read models are rebuilt from the log before the first request.
-  Status current = ensure_read_models_current(events);
-  if (!current.ok()) return current.error();
+  wiring->snapshot_store_ = std::make_unique<SnapshotStore>(data_dir);
+  Result<LoadedState> loaded = load_serving_state(events, *wiring->snapshot_store_, note);
+  if (!loaded.ok()) return loaded.error();
+  note(fmt::format("serving state at position {}: snapshot {} + {} events replayed in {:.3f} s",
+                   loaded->state->position(), loaded->snapshot_position, loaded->replay.events,
+                   loaded->replay.seconds));
+  if (loaded->replay.apply_errors > 0) {
+    note(fmt::format("{} events could not be applied; run accountctl verify",
+                     loaded->replay.apply_errors));
+  }
+  // A start that replayed much writes a snapshot at once, so the next one does not.
+  const uint64_t snapshot_position =
+      loaded->replay.events >= snapshots.every_events ? 0 : loaded->snapshot_position;
+  wiring->state_ = std::make_unique<LiveState>(std::move(loaded->state));
+  events.set_commit_observer(wiring->state_->observer());
+  wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, *wiring->snapshot_store_,
+                                                       snapshot_position, snapshots, note);
+  wiring->snapshotter_->start();
 
   wiring->key_usage_ = std::make_unique<KeyUsageTracker>(events);
   wiring->key_usage_->start();
   wiring->pipeline_ =
-      std::make_unique<WritePipeline>(events, events, wiring->random_, system_now_ms);
-  wiring->authenticator_ = std::make_unique<Authenticator>(events, wiring->key_usage_.get());
-  wiring->queries_ = std::make_unique<AccountQueries>(events, events, wiring->key_usage_.get());
+      std::make_unique<WritePipeline>(events, *wiring->state_, wiring->random_, system_now_ms);
+  wiring->authenticator_ =
+      std::make_unique<Authenticator>(*wiring->state_, wiring->key_usage_.get());
+  wiring->queries_ =
+      std::make_unique<AccountQueries>(*wiring->state_, events, wiring->key_usage_.get());
   wiring->gate_ = std::make_unique<http::AuthenticationGate>(
       *wiring->authenticator_, wiring->rate_limiter_, wiring->failed_limiter_);
   wiring->idempotency_ = std::make_unique<http::IdempotencyStore>(events);
@@ -49,7 +77,9 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
 
 ServiceWiring::~ServiceWiring() {
   stop_writes();
+  if (snapshotter_) snapshotter_->stop();
   if (key_usage_) key_usage_->stop();
+  if (log_) log_->set_commit_observer(nullptr);
 }
 
 Result<std::optional<std::string>> ServiceWiring::bootstrap_demo_if_empty() {
@@ -142,6 +172,17 @@ void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
   }
   registry.gauge_function("account_log_last_position", "Global position of the last event.",
                           [log] { return static_cast<double>(log->last_position()); });
+  LiveState* state = state_.get();
+  registry.gauge_function("account_state_position",
+                          "Log position the in-memory serving state reflects.",
+                          [state] { return static_cast<double>(state->position()); });
+  registry.counter_function("account_state_apply_errors_total",
+                            "Events the serving state could not apply (see accountctl verify).",
+                            [state] { return static_cast<double>(state->apply_errors()); });
+  Snapshotter* snapshotter = snapshotter_.get();
+  registry.gauge_function(
+      "account_snapshot_position", "Log position of the newest snapshot.",
+      [snapshotter] { return static_cast<double>(snapshotter->last_position()); });
   registry.counter_function("account_commands_total", "Commands answered by the write pipeline.",
                             [pipeline] { return static_cast<double>(pipeline->stats().commands); });
   registry.counter_function(

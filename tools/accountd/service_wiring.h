@@ -1,7 +1,8 @@
 // Everything behind accountd's API routes, built in dependency order on one data
-// directory: the event log (with the core projector installed, so every append
-// carries its read-model writes), the read models brought up to the log's head,
-// the write pipeline, authentication, rate limits, queries and idempotency.
+// directory: the event log, the serving state loaded from the newest valid
+// snapshot plus the log after it (and kept in step with every commit), the
+// snapshotter, the write pipeline, authentication, rate limits, queries and
+// idempotency.
 #pragma once
 
 #include <memory>
@@ -13,7 +14,9 @@
 #include "http/metrics.h"
 #include "projections/authenticator.h"
 #include "projections/key_usage_tracker.h"
+#include "projections/live_state.h"
 #include "projections/queries.h"
+#include "projections/snapshotter.h"
 #include "projections/write_pipeline.h"
 
 namespace closient {
@@ -23,8 +26,10 @@ class ServiceWiring {
   // Opens (creating if needed) the data directory; one line of error when it
   // cannot, e.g. because another process holds it.
   static Result<std::unique_ptr<ServiceWiring>> open(const std::string& data_dir,
-                                                     Durability durability);
-  // Stops the pipeline (answering what is queued), flushes last_used, closes the log.
+                                                     Durability durability,
+                                                     SnapshotterOptions snapshots = {});
+  // Stops the pipeline (answering what is queued), writes a last snapshot,
+  // flushes last_used, closes the log.
   ~ServiceWiring();
 
   Status bind_routes(http::Dispatcher& dispatcher);
@@ -42,6 +47,9 @@ class ServiceWiring {
   ServiceWiring() = default;
 
   std::unique_ptr<RocksEventLog> log_;
+  std::unique_ptr<SnapshotStore> snapshot_store_;
+  std::unique_ptr<LiveState> state_;
+  std::unique_ptr<Snapshotter> snapshotter_;
   OpenSslRandom random_;
   std::unique_ptr<KeyUsageTracker> key_usage_;
   std::unique_ptr<WritePipeline> pipeline_;

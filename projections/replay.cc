@@ -1,0 +1,167 @@
+#include "projections/replay.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace closient {
+namespace {
+
+constexpr size_t kChunk = 2048;
+constexpr size_t kMaxChunksQueued = 8;
+
+// Chunks of decoded events from the scanning thread to the applying one.
+class ChunkQueue {
+ public:
+  bool push(std::vector<EventEnvelope> chunk) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] { return chunks_.size() < kMaxChunksQueued || cancelled_; });
+    if (cancelled_) return false;
+    chunks_.push_back(std::move(chunk));
+    ready_.notify_one();
+    return true;
+  }
+  // Empty once the producer has finished and everything was taken.
+  std::vector<EventEnvelope> pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [&] { return !chunks_.empty() || finished_; });
+    if (chunks_.empty()) return {};
+    std::vector<EventEnvelope> chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    room_.notify_one();
+    return chunk;
+  }
+  void finish() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    ready_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    room_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<std::vector<EventEnvelope>> chunks_;
+  bool finished_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
+                                const ReplayProgress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  const uint64_t target = log.last_position();
+  ReplayReport report;
+  if (state.position() >= target) return report;
+
+  ChunkQueue queue;
+  Status scanned = ok_status();
+  std::thread producer([&] {
+    ReadFilter filter;
+    filter.after_position = state.position();
+    std::vector<EventEnvelope> chunk;
+    chunk.reserve(kChunk);
+    bool open = true;
+    scanned = log.scan(filter, [&](const EventEnvelope& event) {
+      chunk.push_back(event);
+      if (chunk.size() == kChunk) {
+        open = queue.push(std::move(chunk));
+        chunk = {};
+        chunk.reserve(kChunk);
+      }
+      return open;
+    });
+    if (open && !chunk.empty()) queue.push(std::move(chunk));
+    queue.finish();
+  });
+
+  uint64_t expected = state.position() + 1;
+  Status gap = ok_status();
+  for (std::vector<EventEnvelope> chunk = queue.pop(); !chunk.empty(); chunk = queue.pop()) {
+    for (const EventEnvelope& event : chunk) {
+      if (event.position != expected) {
+        gap = Error::make(ErrorCode::internal_error, "the log skips from position " +
+                                                         std::to_string(expected - 1) + " to " +
+                                                         std::to_string(event.position));
+        break;
+      }
+      ++expected;
+      if (!state.apply(event).ok()) ++report.apply_errors;
+      ++report.events;
+    }
+    if (!gap.ok()) {
+      queue.cancel();
+      while (!queue.pop().empty()) {
+      }
+      break;
+    }
+    if (progress) progress(report.events, target);
+  }
+  producer.join();
+  if (!scanned.ok()) return scanned.error();
+  if (!gap.ok()) return gap.error();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+Result<std::string> hash_at(EventLog& log, uint64_t position) {
+  if (position == 0) return std::string();
+  std::string hash;
+  ReadFilter filter;
+  filter.after_position = position - 1;
+  filter.limit = 1;
+  Status scanned = log.scan(filter, [&](const EventEnvelope& event) {
+    if (event.position == position) hash = event.hash;
+    return false;
+  });
+  if (!scanned.ok()) return scanned.error();
+  return hash;
+}
+
+Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
+                                       const std::function<void(const std::string&)>& note) {
+  LoadedState loaded;
+  const uint64_t head = log.last_position();
+  for (uint64_t position : snapshots.positions()) {
+    const std::string name = snapshots.path_of(position);
+    if (position > head) {
+      note("snapshot " + name + " is ahead of the log (position " + std::to_string(head) +
+           "); ignored");
+      continue;
+    }
+    Result<std::string> bytes = snapshots.read(position);
+    if (!bytes.ok()) {
+      note("snapshot " + name + " cannot be read: " + bytes.error().detail + "; ignored");
+      continue;
+    }
+    Result<std::unique_ptr<ServingState>> state = decode_snapshot(*bytes);
+    if (!state.ok()) {
+      note(name + ": " + state.error().detail + "; ignored");
+      continue;
+    }
+    Result<std::string> logged = hash_at(log, (*state)->position());
+    if (!logged.ok()) return logged.error();
+    if ((*state)->position() != position || *logged != (*state)->last_hash()) {
+      note("snapshot " + name + " does not match the log at its position; ignored");
+      continue;
+    }
+    loaded.state = std::move(state).value();
+    loaded.snapshot_position = position;
+    break;
+  }
+  if (!loaded.state) loaded.state = std::make_unique<ServingState>();
+  Result<ReplayReport> replayed = replay_log(log, *loaded.state);
+  if (!replayed.ok()) return replayed.error();
+  loaded.replay = *replayed;
+  return loaded;
+}
+
+}  // namespace closient

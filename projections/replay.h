@@ -1,0 +1,47 @@
+// Bringing a serving state up to the log: a full replay is the rebuild, a
+// replay from a snapshot's position is a start. Decoding (the log's JSON) runs
+// on a second thread while this one applies, so the two halves overlap.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "events/event_log.h"
+#include "events/result.h"
+#include "projections/serving_state.h"
+#include "projections/snapshot.h"
+
+namespace closient {
+
+struct ReplayReport {
+  uint64_t events = 0;        // applied
+  uint64_t apply_errors = 0;  // events whose data did not decode
+  double seconds = 0;
+};
+
+// Called every few thousand events with the events applied so far and the
+// log's last position when the replay started.
+using ReplayProgress = std::function<void(uint64_t applied, uint64_t target)>;
+
+// Applies every event after state.position(), to the log's end.
+Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
+                                const ReplayProgress& progress = {});
+
+struct LoadedState {
+  std::unique_ptr<ServingState> state;
+  uint64_t snapshot_position = 0;  // 0: no usable snapshot, a full replay
+  ReplayReport replay;
+};
+
+// The newest snapshot that decodes and agrees with the log (the event at its
+// position carries its hash), plus the log after it; else a full replay.
+// Each snapshot refused is reported through `note` in one line.
+Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
+                                       const std::function<void(const std::string&)>& note);
+
+// The hash of the event at `position` (empty when there is none).
+Result<std::string> hash_at(EventLog& log, uint64_t position);
+
+}  // namespace closient

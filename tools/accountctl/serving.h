@@ -1,0 +1,27 @@
+// The serving state as accountctl uses it: loaded the way accountd starts
+// (newest valid snapshot + the log after it), or replayed from the whole log
+// (the rebuild), with progress on a terminal.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "events/result.h"
+#include "events/rocks_event_log.h"
+#include "projections/replay.h"
+#include "projections/serving_state.h"
+
+namespace accountctl {
+
+// Snapshot + tail, as accountd would start on this directory. Snapshots
+// refused are reported on stderr, one line each.
+closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
+                                                   const std::string& data_dir);
+
+// Every event of the log into a fresh state. With `progress`, a line on
+// stderr is kept current while it runs (events done, rate, time left) when
+// stderr is a terminal.
+closient::Result<std::unique_ptr<closient::ServingState>> replay_everything(
+    closient::RocksEventLog& log, bool progress, closient::ReplayReport* report);
+
+}  // namespace accountctl
