@@ -57,6 +57,7 @@ Result<AuthenticatedCaller> Authenticator::authenticate_api_key(std::string_view
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_key);
     LiveState::View state = state_.read();
+    lookups_.fetch_add(1, std::memory_order_relaxed);
     std::optional<CredentialRef> found = state->credential(sha);
     if (!found ||
         (found->type != CredentialType::org_key && found->type != CredentialType::user_key))
@@ -89,6 +90,7 @@ Result<AuthenticatedCaller> Authenticator::authenticate_bearer_token(std::string
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_token);
     LiveState::View state = state_.read();
+    lookups_.fetch_add(1, std::memory_order_relaxed);
     std::optional<CredentialRef> found = state->credential(sha);
     if (!found || found->type != CredentialType::token)
       return unauthorized("The bearer token is not valid.");
@@ -109,6 +111,7 @@ Result<AuthenticatedCaller> Authenticator::authenticate_session(
   return guarded([&]() -> Result<AuthenticatedCaller> {
     const std::string sha = secret_hash(raw_session);
     LiveState::View state = state_.read();
+    lookups_.fetch_add(1, std::memory_order_relaxed);
     std::optional<CredentialRef> found = state->credential(sha);
     if (!found || found->type != CredentialType::session)
       return unauthorized("The session is not valid.");

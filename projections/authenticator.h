@@ -10,6 +10,7 @@
 // back with a restore). Tokens and sessions: one lookup by hash.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ class Authenticator {
 
   Result<AuthenticatedCaller> authenticate_api_key(std::string_view raw_key, int64_t now_ms);
   Result<AuthenticatedCaller> authenticate_bearer_token(std::string_view raw_token, int64_t now_ms);
+  // Lookups by credential hash made so far (a malformed key makes none).
+  uint64_t lookups() const { return lookups_.load(std::memory_order_relaxed); }
+
   Result<AuthenticatedCaller> authenticate_session(std::string_view raw_session,
                                                    const std::optional<std::string>& csrf_token,
                                                    int64_t now_ms);
@@ -58,6 +62,7 @@ class Authenticator {
  private:
   const LiveState& state_;
   KeyUsageTracker* usage_;
+  std::atomic<uint64_t> lookups_{0};
 };
 
 }  // namespace closient

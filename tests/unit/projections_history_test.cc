@@ -26,7 +26,7 @@ AsOf at_time(int64_t ms) {
 
 struct History {
   ProjectedWorld w;
-  AccountQueries queries{*w.log, *w.log};
+  AccountQueries queries{*w.state, *w.log};
   Person ann = w.person("ann@example.com", "Ann");
   uint64_t before_org = w.log->last_position();
   int64_t before_org_time = w.world.now;
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_SUITE(audit_feed)
 
 BOOST_AUTO_TEST_CASE(pages_by_after_cover_exactly_the_organizations_events) {
   ProjectedWorld w;
-  AccountQueries queries(*w.log, *w.log);
+  AccountQueries queries(*w.state, *w.log);
   Person ann = w.person("ann@example.com");
   const std::string org = w.create_org(ann.session);
   const std::string other = w.create_org(ann.session, "Other");
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(pages_by_after_cover_exactly_the_organizations_events) {
 
 BOOST_AUTO_TEST_CASE(limit_is_from_1_to_1000) {
   ProjectedWorld w;
-  AccountQueries queries(*w.log, *w.log);
+  AccountQueries queries(*w.state, *w.log);
   Person ann = w.person("ann@example.com");
   const std::string org = w.create_org(ann.session);
   for (uint64_t bad : {0ull, 1001ull}) {

@@ -18,7 +18,7 @@
 #include "domain_world.h"
 #include "events/rocks_event_log.h"
 #include "events_test_support.h"
-#include "projections/core_projector.h"
+#include "projections/live_state.h"
 #include "projections/write_pipeline.h"
 
 namespace closient::testing {
@@ -66,18 +66,27 @@ class PipelineHarness {
     auto opened = RocksEventLog::open(dir.str(), std::move(options));
     if (!opened.ok()) throw std::runtime_error("cannot open the log: " + opened.error().detail);
     log = std::move(opened.value());
-    install_core_projector(*log);
+    state = std::make_unique<LiveState>();
+    log->set_commit_observer(state->observer());
     start_pipeline();
   }
   ~PipelineHarness() {
     release();
     pipeline.reset();  // before the log it writes to
+    log->set_commit_observer(nullptr);
+  }
+
+  // The id of the user owning `email` in the serving state ("" when none).
+  std::string user_with_email(const std::string& email) {
+    LiveState::View view = state->read();
+    const UserRecord* user = view->user_by_email(email);
+    return user ? shortuuid_encode(user->id) : std::string();
   }
 
   void start_pipeline(WritePipelineOptions options = {}) {
     pipeline.reset();
     pipeline = std::make_unique<WritePipeline>(
-        *log, *log, random, [this] { return clock(); }, options);
+        *log, *state, random, [this] { return clock(); }, options);
   }
 
   // ---- The clock, which can hold the writer still ----
@@ -198,6 +207,7 @@ class PipelineHarness {
   std::atomic<int64_t> now{1'780'000'000'000};  // 2026-05-28
   FakeRandom random{11};
   std::unique_ptr<RocksEventLog> log;
+  std::unique_ptr<LiveState> state;
   std::unique_ptr<WritePipeline> pipeline;
 
  private:

@@ -31,7 +31,7 @@ std::string code_of(const Result<T>& result) {
 // editor, manager, billing; names "Person <n>".
 struct MembersFixture {
   ProjectedWorld w;
-  AccountQueries queries{*w.log, *w.log};
+  AccountQueries queries{*w.state, *w.log};
   Person ann = w.person("ann@example.com", "Ann Owner");
   std::string org = w.create_org(ann.session, "Acme");
 
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(join_order_survives_removals_role_changes_and_rejoins) {
 
 BOOST_AUTO_TEST_CASE(a_users_organizations_are_paged_too) {
   ProjectedWorld w;
-  AccountQueries queries(*w.log, *w.log);
+  AccountQueries queries(*w.state, *w.log);
   Person ann = w.person("ann@example.com");
   std::vector<std::string> orgs;
   for (int i = 0; i < 7; ++i) orgs.push_back(w.create_org(ann.session, "Org " + std::to_string(i)));
@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_SUITE(authorization)
 
 struct TwoOrgs {
   ProjectedWorld w;
-  AccountQueries queries{*w.log, *w.log};
+  AccountQueries queries{*w.state, *w.log};
   Person ann = w.person("ann@example.com", "Ann");
   Person bob = w.person("bob@example.com", "Bob");
   std::string a = w.create_org(ann.session, "Ann's");

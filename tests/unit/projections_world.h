@@ -1,19 +1,21 @@
 // Test support for projections/: the domain's in-memory World decides
 // commands and keeps the aggregates; every accepted decision is also appended
-// to a real RocksEventLog with the core projector installed, exactly as the
-// write pipeline does (one atomic append per command). Tests then read the
-// read models, or compare them with a rebuild.
+// to a real RocksEventLog whose commit observer feeds a LiveState, exactly as
+// in the server (one atomic append per command). Tests then query the serving
+// state, or compare it with a full replay.
 #pragma once
 
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "domain/event_types.h"
 #include "domain_world.h"
 #include "events/rocks_event_log.h"
 #include "events_test_support.h"
-#include "projections/catch_up.h"
-#include "projections/core_projector.h"
+#include "projections/live_state.h"
+#include "projections/replay.h"
+#include "projections/snapshot.h"
 
 namespace closient::testing {
 
@@ -28,12 +30,21 @@ inline std::unique_ptr<RocksEventLog> open_projected_log(const std::string& dir,
                                                          Durability durability) {
   LogOptions options;
   options.durability = durability;
+  options.catalog = &domain_event_catalog();
   auto log = RocksEventLog::open(dir, options);
   if (!log.ok()) throw std::runtime_error("open: " + log.error().detail);
-  install_core_projector(**log);
-  Status current = ensure_read_models_current(**log);
-  if (!current.ok()) throw std::runtime_error("catch up: " + current.error().detail);
   return std::move(log).value();
+}
+
+// The serving state of `log` as a start makes it (snapshots of `dir`, then the
+// log), observing every later commit.
+inline std::unique_ptr<LiveState> open_live_state(RocksEventLog& log, const std::string& dir) {
+  SnapshotStore snapshots(dir);
+  auto loaded = load_serving_state(log, snapshots, [](const std::string&) {});
+  if (!loaded.ok()) throw std::runtime_error("load: " + loaded.error().detail);
+  auto state = std::make_unique<LiveState>(std::move(loaded->state));
+  log.set_commit_observer(state->observer());
+  return state;
 }
 
 class ProjectedWorld {
@@ -49,17 +60,26 @@ class ProjectedWorld {
       : temp_(directory.empty() ? std::make_unique<TempDir>() : nullptr),
         dir_path_(directory.empty() ? temp_->sub("log") : directory),
         durability_(durability),
-        log(open_projected_log(dir_path_, durability)) {}
+        log(open_projected_log(dir_path_, durability)),
+        state(open_live_state(*log, dir_path_)) {}
+
+  ~ProjectedWorld() {
+    if (log) log->set_commit_observer(nullptr);
+  }
 
   World world;
   std::unique_ptr<RocksEventLog> log;
+  std::unique_ptr<LiveState> state;
 
   const std::string& dir() const { return dir_path_; }
 
-  // Closes and opens the log again (the projector reinstalled, read models checked).
+  // Closes and opens the log again, and loads the serving state as a start would.
   void reopen() {
+    log->set_commit_observer(nullptr);
+    state.reset();
     log.reset();
     log = open_projected_log(dir_path_, durability_);
+    state = open_live_state(*log, dir_path_);
   }
 
   Result<Decision> run(const Caller& caller, Command command) {
