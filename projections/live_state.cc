@@ -9,12 +9,12 @@ LiveState::LiveState(std::unique_ptr<ServingState> state) : state_(std::move(sta
 }
 
 LiveState::View LiveState::read() const {
-  std::shared_lock<std::shared_mutex> lock(mutex_);
+  std::shared_lock<WriterPreferringLock> lock(mutex_);
   return View(std::move(lock), state_.get());
 }
 
 void LiveState::apply(const std::vector<EventEnvelope>& events) {
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::unique_lock<WriterPreferringLock> lock(mutex_);
   for (const EventEnvelope& event : events) {
     if (event.position <= state_->position()) continue;
     if (!state_->apply(event).ok()) apply_errors_.fetch_add(1);
@@ -31,7 +31,7 @@ Status LiveState::switch_to(std::unique_ptr<ServingState> fresh, EventLog& log) 
   // the writer are held only for the last few events.
   Result<ReplayReport> outside = replay_log(log, *fresh);
   if (!outside.ok()) return outside.error();
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::unique_lock<WriterPreferringLock> lock(mutex_);
   Result<ReplayReport> inside = replay_log(log, *fresh);
   if (!inside.ok()) return inside.error();
   if (fresh->position() < state_->position()) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "events/event_log.h"
+#include "projections/rw_lock.h"
 #include "projections/serving_state.h"
 
 namespace closient {
@@ -32,9 +33,9 @@ class LiveState {
 
    private:
     friend class LiveState;
-    View(std::shared_lock<std::shared_mutex> lock, const ServingState* state)
+    View(std::shared_lock<WriterPreferringLock> lock, const ServingState* state)
         : lock_(std::move(lock)), state_(state) {}
-    std::shared_lock<std::shared_mutex> lock_;
+    std::shared_lock<WriterPreferringLock> lock_;
     const ServingState* state_;
   };
   View read() const;
@@ -57,7 +58,7 @@ class LiveState {
   uint64_t apply_errors() const { return apply_errors_.load(); }
 
  private:
-  mutable std::shared_mutex mutex_;
+  mutable WriterPreferringLock mutex_;
   std::unique_ptr<ServingState> state_;
   std::atomic<uint64_t> position_{0};
   std::atomic<uint64_t> apply_errors_{0};

@@ -220,6 +220,9 @@ int main(int argc, char** argv) {
   Result<uint16_t> port = server.start();
   if (!port.ok()) return fail(1, port.error().detail);
 
+  for (const std::string& note : service.value()->startup_notes()) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+  }
   std::printf("listening on http://%s:%u\n", url_host(server.bound_address()).c_str(),
               static_cast<unsigned>(port.value()));
   std::fflush(stdout);

@@ -153,7 +153,6 @@ BOOST_AUTO_TEST_CASE(beside_a_running_server_reads_work_and_writes_refuse) {
                  .size() == 1u);
   nlohmann::json verified = ok_json(data, {"verify"});
   BOOST_TEST(verified.at("ok") == true);
-  BOOST_TEST(verified.at("read_models_compared_in_memory") == true);
   ok(data, {"backup", dir.sub("backup")});
   BOOST_TEST(std::filesystem::exists(dir.sub("backup") + "/BACKUP.json"));
 }

@@ -11,8 +11,8 @@
 #include "domain/views.h"
 #include "events/rocks_event_log.h"
 #include "events/timestamp.h"
-#include "projections/catch_up.h"
-#include "projections/core_projector.h"
+#include "projections/live_state.h"
+#include "projections/replay.h"
 #include "projections/write_pipeline.h"
 
 using namespace accountctl_test;
@@ -33,15 +33,20 @@ class OwnerActions {
     auto log = closient::RocksEventLog::open(dir);
     BOOST_REQUIRE_MESSAGE(log.ok(), (log.ok() ? "" : log.error().detail));
     log_ = std::move(log).value();
-    closient::install_core_projector(*log_);
-    BOOST_REQUIRE(closient::ensure_read_models_current(*log_).ok());
-    pipeline_ = std::make_unique<closient::WritePipeline>(*log_, *log_, random_, now_ms);
+    auto loaded = std::make_unique<closient::ServingState>();
+    BOOST_REQUIRE(closient::replay_log(*log_, *loaded).ok());
+    state_ = std::make_unique<closient::LiveState>(std::move(loaded));
+    log_->set_commit_observer(state_->observer());
+    pipeline_ = std::make_unique<closient::WritePipeline>(*log_, *state_, random_, now_ms);
     closient::IssueToken token;
     token.user_id = owner_id;
     token.expires_at_ms = now_ms() + 600000;
     caller_ = Caller::token(run(token, std::nullopt).decision.entity_id, owner_id);
   }
-  ~OwnerActions() { pipeline_->stop(); }
+  ~OwnerActions() {
+    pipeline_->stop();
+    log_->set_commit_observer(nullptr);
+  }
 
   closient::CommandOutcome run(closient::Command command, std::optional<Caller> caller) {
     closient::CommandRequest request{std::move(command), std::move(caller), "test", "history"};
@@ -79,6 +84,7 @@ class OwnerActions {
   std::string owner_id_;
   closient::OpenSslRandom random_;
   std::unique_ptr<closient::RocksEventLog> log_;
+  std::unique_ptr<closient::LiveState> state_;
   std::unique_ptr<closient::WritePipeline> pipeline_;
   Caller caller_;
 };

@@ -239,14 +239,6 @@ class RawDatabase {
     BOOST_FAIL("no column family " + name);
     return nullptr;
   }
-  // The live read-model column family: "readmodel.<generation from meta>".
-  rocksdb::ColumnFamilyHandle* live_read_models() const {
-    std::string generation;
-    BOOST_REQUIRE(db_->Get({}, family("meta"), "readmodel.generation", &generation).ok());
-    uint64_t value = 0;
-    for (unsigned char byte : generation) value = (value << 8) | byte;
-    return family("readmodel." + std::to_string(value));
-  }
   std::string get(rocksdb::ColumnFamilyHandle* cf, const std::string& key) const {
     std::string value;
     rocksdb::Status s = db_->Get({}, cf, key, &value);

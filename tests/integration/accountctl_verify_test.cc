@@ -3,6 +3,9 @@
 #include <fstream>
 
 #include "accountctl_support.h"
+#include "domain/ids.h"
+#include "domain/user.h"
+#include "projections/snapshot.h"
 
 using namespace accountctl_test;
 
@@ -40,11 +43,11 @@ const nlohmann::json& check_named(const nlohmann::json& report, const std::strin
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(verify_passes_on_a_good_directory_both_ways) {
+BOOST_AUTO_TEST_CASE(verify_passes_on_a_good_directory_with_and_without_a_snapshot) {
   Populated p;
-  for (const std::vector<std::string>& extra :
-       {std::vector<std::string>{}, std::vector<std::string>{"--in-memory"}}) {
-    nlohmann::json report = verify_json(p.data, extra, 0);
+  for (bool snapshot : {false, true}) {
+    if (snapshot) ok(p.data, {"rebuild"});
+    nlohmann::json report = verify_json(p.data, {}, 0);
     BOOST_TEST(report.at("ok") == true);
     BOOST_TEST(report.at("checks").size() == 4u);
     for (const auto& check : report.at("checks")) {
@@ -57,7 +60,7 @@ BOOST_AUTO_TEST_CASE(verify_passes_on_a_good_directory_both_ways) {
   }
   // People see each check on its own line.
   const std::string text = ok(p.data, {"verify"});
-  for (const char* name : {"hash chain", "stream versions", "event data", "read models"}) {
+  for (const char* name : {"hash chain", "stream versions", "event data", "serving state"}) {
     BOOST_TEST(text.find(name) != std::string::npos, name);
   }
   BOOST_TEST(text.find("all checks passed") != std::string::npos);
@@ -85,47 +88,66 @@ BOOST_AUTO_TEST_CASE(verify_catches_a_tampered_event) {
   RunResult text = accountctl({"--data", p.data, "verify"});
   BOOST_TEST(text.exit_code == 3);
   BOOST_TEST(text.out.find("FAILED") != std::string::npos);
-  // The in-memory path reads the same chain.
-  BOOST_TEST(check_named(verify_json(p.data, {"--in-memory"}, 3), "hash chain").at("ok") == false);
 }
 
-BOOST_AUTO_TEST_CASE(verify_catches_a_corrupted_read_model_and_rebuild_repairs_it) {
+BOOST_AUTO_TEST_CASE(verify_catches_a_damaged_snapshot_and_rebuild_repairs_it) {
   Populated p;
-  {
-    RawDatabase db(p.data);
-    db.put(db.live_read_models(), "o/bogus-organization", "{\"name\":\"not from the log\"}");
-  }
-  for (const std::vector<std::string>& extra :
-       {std::vector<std::string>{}, std::vector<std::string>{"--in-memory"}}) {
-    nlohmann::json report = verify_json(p.data, extra, 3);
-    const nlohmann::json& read_models = check_named(report, "read models");
-    BOOST_TEST(read_models.at("ok") == false);
-    BOOST_TEST(read_models.at("problem").get<std::string>().find("o/bogus-organization") !=
-                   std::string::npos,
-               read_models.dump());
-    BOOST_TEST(check_named(report, "hash chain").at("ok") == true);
-  }
-
   nlohmann::json rebuilt = ok_json(p.data, {"rebuild"});
   BOOST_TEST(rebuilt.at("applied_position") == 14);
   BOOST_TEST(rebuilt.at("events_replayed") == 14);
+  const std::string snapshot = rebuilt.at("snapshot").get<std::string>();
+  {
+    std::fstream file(snapshot, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(40);
+    file.put('\x7f');
+  }
+  nlohmann::json report = verify_json(p.data, {}, 3);
+  const nlohmann::json& state = check_named(report, "serving state");
+  BOOST_TEST(state.at("ok") == false);
+  BOOST_TEST(state.at("problem").get<std::string>().find("checksum") != std::string::npos,
+             state.dump());
+  BOOST_TEST(check_named(report, "hash chain").at("ok") == true);
+
+  ok(p.data, {"rebuild"});
   BOOST_TEST(verify_json(p.data, {}, 0).at("ok") == true);
 }
 
-BOOST_AUTO_TEST_CASE(a_changed_read_model_value_is_caught_too) {
+// A snapshot that passes every check of its own (format, checksum, the log's
+// hash at its position) but says something the log does not: only the full
+// replay verify compares it with can tell.
+BOOST_AUTO_TEST_CASE(a_snapshot_that_disagrees_with_a_full_replay_is_caught) {
   Populated p;
+  nlohmann::json rebuilt = ok_json(p.data, {"rebuild"});
+  const std::string path = rebuilt.at("snapshot").get<std::string>();
   {
-    RawDatabase db(p.data);
-    rocksdb::ColumnFamilyHandle* live = db.live_read_models();
-    const std::string key = "ue/ann@example.com";
-    BOOST_TEST(db.get(live, key) == p.ann.user_id);
-    db.put(live, key, p.bob.user_id);  // ann's email now finds bob
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto state = closient::decode_snapshot(bytes);
+    BOOST_REQUIRE(state.ok());
+    const uint64_t position = (*state)->position();
+    const std::string hash = (*state)->last_hash();
+    // An event the log never held: ann's preferences replaced.
+    closient::EventEnvelope forged;
+    forged.position = position + 1;
+    forged.stream = closient::user_stream(p.ann.user_id);
+    forged.version = 99;
+    forged.type = closient::PreferencesReplaced::kType;
+    forged.data = {{"preferences",
+                    {{{"trait", "peanuts"},
+                      {"trait_label", "Peanuts"},
+                      {"category", "ALLERGEN"},
+                      {"stance", "AVOID"}}}}};
+    BOOST_REQUIRE((*state)->apply(forged).ok());
+    (*state)->restore_position(position, hash);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << closient::encode_snapshot(**state);
   }
-  nlohmann::json report = verify_json(p.data, {"--in-memory"}, 3);
-  BOOST_TEST(check_named(report, "read models")
-                 .at("problem")
-                 .get<std::string>()
-                 .find("ue/ann@example.com") != std::string::npos);
+  nlohmann::json report = verify_json(p.data, {}, 3);
+  const nlohmann::json& state = check_named(report, "serving state");
+  BOOST_TEST(state.at("ok") == false);
+  BOOST_TEST(state.at("problem").get<std::string>().find("differs from a full replay") !=
+                 std::string::npos,
+             state.dump());
 }
 
 BOOST_AUTO_TEST_CASE(backup_then_restore_gives_a_directory_that_verifies) {
@@ -189,6 +211,10 @@ BOOST_AUTO_TEST_CASE(stats_count_what_was_created) {
   BOOST_TEST(stats.at("tokens") == 1);  // the bootstrap tokens were revoked
   BOOST_TEST(stats.at("sessions") == 2);
   BOOST_TEST(stats.at("size_on_disk_bytes").get<uint64_t>() > 0u);
-  BOOST_TEST(stats.at("projections").at("read_models").at("applied_position") == 15);
-  BOOST_TEST(stats.at("projections").at("read_models").at("behind") == 0);
+  BOOST_TEST(stats.at("snapshots").at("count") == 0);
+  ok(p.data, {"rebuild"});
+  nlohmann::json after = ok_json(p.data, {"stats"});
+  BOOST_TEST(after.at("snapshots").at("count") == 1);
+  BOOST_TEST(after.at("snapshots").at("newest_position") == 15);
+  BOOST_TEST(after.at("snapshots").at("events_after") == 0);
 }

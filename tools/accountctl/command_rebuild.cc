@@ -1,7 +1,7 @@
 // accountctl rebuild: the serving state made again from the whole log, at
 // memory speed, and written as a fresh snapshot that accountd starts from.
-// Reads through a secondary instance, so it works while accountd runs; the
-// running server keeps its own state (and writes its own snapshots).
+// It writes into the data directory, so like every writing command it refuses
+// while accountd holds it (the running server writes its own snapshots).
 #include <fmt/format.h>
 
 #include "projections/snapshot.h"
@@ -13,10 +13,10 @@
 namespace accountctl {
 
 int run_rebuild(const Context& context, const Args& /*args*/) {
-  auto log = open_for_reading(context.data_dir);
-  if (!log.ok()) return fail(log.error());
+  auto writable = open_for_writing(context.data_dir, /*create_if_missing=*/false);
+  if (!writable.ok()) return fail(writable.error());
   closient::ReplayReport report;
-  auto state = replay_everything(**log, /*progress=*/!context.json, &report);
+  auto state = replay_everything(*writable->log, /*progress=*/!context.json, &report);
   if (!state.ok()) return fail(state.error());
   if (report.apply_errors > 0) {
     return fail(closient::Error::make(

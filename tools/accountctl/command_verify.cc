@@ -100,7 +100,8 @@ std::pair<CheckResult, CheckResult> check_streams_and_data(RocksEventLog& log,
 
 CheckResult check_serving_state(const Context& context, OpenedLog& opened, uint64_t last_position) {
   CheckResult result{"serving state", "", ""};
-  auto start = load_state(*opened.log, context.data_dir);
+  std::vector<std::string> refused;
+  auto start = load_state(*opened.log, context.data_dir, &refused);
   if (!start.ok()) {
     result.problem = "could not load: " + describe(start.error());
     return result;
@@ -113,6 +114,12 @@ CheckResult check_serving_state(const Context& context, OpenedLog& opened, uint6
   }
   if (replayed.apply_errors > 0) {
     result.problem = fmt::format("{} events could not be applied", replayed.apply_errors);
+    return result;
+  }
+  if (!refused.empty()) {
+    // A start would still be right (it replays instead), but a snapshot that
+    // fails its checks is damage the operator should hear about.
+    result.problem = refused.front() + " (accountctl rebuild writes a fresh one)";
     return result;
   }
   const std::string difference = start->state->first_difference(**fresh);

@@ -11,10 +11,15 @@
 namespace accountctl {
 
 closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
-                                                   const std::string& data_dir) {
+                                                   const std::string& data_dir,
+                                                   std::vector<std::string>* refused) {
   closient::SnapshotStore snapshots(data_dir);
-  return closient::load_serving_state(log, snapshots, [](const std::string& line) {
-    std::fprintf(stderr, "accountctl: %s\n", line.c_str());
+  return closient::load_serving_state(log, snapshots, [refused](const std::string& line) {
+    if (refused) {
+      refused->push_back(line);
+    } else {
+      std::fprintf(stderr, "accountctl: %s\n", line.c_str());
+    }
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/result.h"
 #include "events/rocks_event_log.h"
@@ -14,9 +15,11 @@
 namespace accountctl {
 
 // Snapshot + tail, as accountd would start on this directory. Snapshots
-// refused are reported on stderr, one line each.
+// refused are added to `refused` (one line each) when given, else reported on
+// stderr.
 closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
-                                                   const std::string& data_dir);
+                                                   const std::string& data_dir,
+                                                   std::vector<std::string>* refused = nullptr);
 
 // Every event of the log into a fresh state. With `progress`, a line on
 // stderr is kept current while it runs (events done, rate, time left) when

@@ -12,11 +12,13 @@
 namespace closient {
 namespace {
 
-// Start-up and snapshot notes: one structured line each on stderr, beside the
-// access log.
+// Snapshot notes: one structured line each on stderr, beside the access log.
+std::string note_line(const std::string& message) {
+  return nlohmann::json({{"event", "state"}, {"message", message}}).dump();
+}
+
 void note(const std::string& message) {
-  const std::string line = nlohmann::json({{"event", "state"}, {"message", message}}).dump();
-  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(stderr, "%s\n", note_line(message).c_str());
 }
 
 int64_t system_now_ms() {
@@ -40,13 +42,15 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
   wiring->log_ = std::move(*log);
   RocksEventLog& events = *wiring->log_;
   wiring->snapshot_store_ = std::make_unique<SnapshotStore>(data_dir);
-  Result<LoadedState> loaded = load_serving_state(events, *wiring->snapshot_store_, note);
+  std::vector<std::string>& notes = wiring->startup_notes_;
+  auto keep = [&notes](const std::string& message) { notes.push_back(note_line(message)); };
+  Result<LoadedState> loaded = load_serving_state(events, *wiring->snapshot_store_, keep);
   if (!loaded.ok()) return loaded.error();
-  note(fmt::format("serving state at position {}: snapshot {} + {} events replayed in {:.3f} s",
+  keep(fmt::format("serving state at position {}: snapshot {} + {} events replayed in {:.3f} s",
                    loaded->state->position(), loaded->snapshot_position, loaded->replay.events,
                    loaded->replay.seconds));
   if (loaded->replay.apply_errors > 0) {
-    note(fmt::format("{} events could not be applied; run accountctl verify",
+    keep(fmt::format("{} events could not be applied; run accountctl verify",
                      loaded->replay.apply_errors));
   }
   // A start that replayed much writes a snapshot at once, so the next one does not.

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/openssl_random.h"
 #include "events/rocks_event_log.h"
@@ -42,6 +43,9 @@ class ServiceWiring {
   Result<std::optional<std::string>> bootstrap_demo_if_empty();
   // Stops taking commands and answers those already queued. Idempotent.
   void stop_writes();
+  // What the start did (snapshot used or refused, events replayed), one JSON
+  // line each: printed once the server listens, so a start that fails says one line.
+  const std::vector<std::string>& startup_notes() const { return startup_notes_; }
 
  private:
   ServiceWiring() = default;
@@ -60,6 +64,7 @@ class ServiceWiring {
   std::unique_ptr<http::AuthenticationGate> gate_;
   std::unique_ptr<http::IdempotencyStore> idempotency_;
   std::unique_ptr<http::AccountService> service_;
+  std::vector<std::string> startup_notes_;
 };
 
 }  // namespace closient
