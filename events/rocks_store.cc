@@ -91,6 +91,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
   if (!opened.ok()) return opened.error();
   Status settled = store->settle_format();
   if (!settled.ok()) return settled.error();
+  if (mode == OpenMode::read_write) {
+    Status migrated = store->drop_obsolete_read_models();
+    if (!migrated.ok()) return migrated.error();
+  }
   return store;
 }
 

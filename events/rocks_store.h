@@ -60,6 +60,9 @@ class RocksStore {
   Status open_database(const std::vector<std::string>& families);
   // Stamps a new store with the format, or refuses a format this build does not read.
   Status settle_format();
+  // One-time migration (rocks_store_migration.cc): drops the read-model column
+  // families and meta keys of builds that kept read models in RocksDB.
+  Status drop_obsolete_read_models();
 
   OpenMode mode_ = OpenMode::read_write;
   std::string dir_;
@@ -67,7 +70,7 @@ class RocksStore {
   std::shared_ptr<rocksdb::DB> db_;
   ColumnFamily default_, events_, streams_, meta_, key_usage_, idempotency_;
   // Column families this build does not use: RocksDB opens every one a
-  // database has.
+  // database has. Obsolete readmodel.* ones are dropped by a read-write open.
   std::vector<ColumnFamily> others_;
 };
 
