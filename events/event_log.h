@@ -1,5 +1,6 @@
 // The event log: an append-only, hash-chained sequence of events grouped into
-// streams. This interface is all that domain/ and projections/ know of storage.
+// streams. This interface (with SideDataStore for the data events do not
+// derive) is all that domain/ and projections/ know of storage.
 #pragma once
 
 #include <cstdint>
