@@ -2,25 +2,25 @@
 
 namespace closient {
 
-bool AppendQueue::push(WriterJob job) {
+bool AppendQueue::push(std::unique_ptr<AppendTicket> ticket) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) return false;
-    jobs_.push_back(std::move(job));
+    tickets_.push_back(std::move(ticket));
   }
   ready_.notify_one();
   return true;
 }
 
-std::vector<WriterJob> AppendQueue::take(size_t max_requests) {
+std::vector<std::unique_ptr<AppendTicket>> AppendQueue::take(size_t max_requests) {
   std::unique_lock<std::mutex> lock(mutex_);
-  ready_.wait(lock, [&] { return closed_ || !jobs_.empty(); });
-  std::vector<WriterJob> taken;
+  ready_.wait(lock, [&] { return closed_ || !tickets_.empty(); });
+  std::vector<std::unique_ptr<AppendTicket>> taken;
   size_t requests = 0;
-  while (!jobs_.empty() && (taken.empty() || requests < max_requests)) {
-    if (jobs_.front().ticket) requests += jobs_.front().ticket->requests.size();
-    taken.push_back(std::move(jobs_.front()));
-    jobs_.pop_front();
+  while (!tickets_.empty() && (taken.empty() || requests < max_requests)) {
+    requests += tickets_.front()->requests.size();
+    taken.push_back(std::move(tickets_.front()));
+    tickets_.pop_front();
   }
   return taken;
 }

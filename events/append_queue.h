@@ -1,12 +1,11 @@
 // The hand-off between threads that append and the single writer thread.
-// Appenders push jobs and wait on their own future; the writer takes every
-// job waiting at once, which is what makes group commit possible.
+// Appenders push tickets and wait on their own future; the writer takes every
+// ticket waiting at once, which is what makes group commit possible.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -22,26 +21,20 @@ struct AppendTicket {
   std::promise<std::vector<Result<AppendResult>>> done;
 };
 
-// Either a ticket or a task to run on the writer thread between groups
-// (e.g. switching read-model generations, which must not interleave with appends).
-struct WriterJob {
-  std::unique_ptr<AppendTicket> ticket;
-  std::function<void()> task;
-};
-
 class AppendQueue {
  public:
-  // False once the queue is closed; the job is then not queued.
-  bool push(WriterJob job);
-  // Blocks until jobs wait or the queue is closed; returns up to `max_requests`
-  // requests' worth of jobs (at least one job). Empty only when closed and drained.
-  std::vector<WriterJob> take(size_t max_requests);
+  // False once the queue is closed; the ticket is then not queued.
+  bool push(std::unique_ptr<AppendTicket> ticket);
+  // Blocks until tickets wait or the queue is closed; returns up to
+  // `max_requests` requests' worth of tickets (at least one ticket). Empty only
+  // when closed and drained.
+  std::vector<std::unique_ptr<AppendTicket>> take(size_t max_requests);
   void close();
 
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<WriterJob> jobs_;
+  std::deque<std::unique_ptr<AppendTicket>> tickets_;
   bool closed_ = false;
 };
 

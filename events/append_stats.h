@@ -14,7 +14,7 @@ struct AppendStats {
   static constexpr std::array<uint64_t, 9> kGroupSizeBounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
 
   uint64_t appends = 0;         // requests committed
-  uint64_t rejected = 0;        // requests refused: conflict, invalid, hook error
+  uint64_t rejected = 0;        // requests refused: conflict, invalid request
   uint64_t failed = 0;          // requests accepted but lost to a failed write
   uint64_t events = 0;          // events committed
   uint64_t batches = 0;         // WriteBatches written (one per group)

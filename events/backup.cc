@@ -84,20 +84,14 @@ Result<CopySummary> copy_event_store(const std::string& source_dir, const std::s
   auto opened = RocksStore::open(source_dir, OpenMode::secondary);
   if (!opened.ok()) return opened.error();
   const RocksStore& store = *opened.value();
-  // Kept alive for the whole copy even if the source's read models move on.
-  ColumnFamily read_models = store.read_models();
 
-  std::vector<rocksdb::ColumnFamilyHandle*> sources = {store.events(),
-                                                       store.streams(),
-                                                       store.meta(),
-                                                       store.side_space("key_usage"),
-                                                       store.side_space("idempotency"),
-                                                       read_models.get()};
+  std::vector<rocksdb::ColumnFamilyHandle*> sources = {store.events(), store.streams(),
+                                                       store.meta(), store.side_space("key_usage"),
+                                                       store.side_space("idempotency")};
   std::vector<std::string> names;
   for (auto* family : sources) names.push_back(family->GetName());
 
   CopySummary summary;
-  summary.read_model_generation = store.read_model_generation();
   auto last_position = store.meta_u64(meta_key::kLastPosition, 0);
   if (!last_position.ok()) return last_position.error();
   summary.last_position = *last_position;

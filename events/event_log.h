@@ -1,5 +1,6 @@
 // The event log: an append-only, hash-chained sequence of events grouped into
-// streams. This interface is all that domain/ and projections/ know of storage.
+// streams. This interface (with SideDataStore for the data events do not
+// derive) is all that domain/ and projections/ know of storage.
 #pragma once
 
 #include <cstdint>
@@ -24,23 +25,6 @@ struct ExpectedVersion {
   static ExpectedVersion exact(uint64_t v) { return {Kind::exact, v}; }
 };
 
-// Read-model writes that must commit in the same batch as the events they
-// derive from. Implemented by the storage backend; handed to projectors.
-class BatchWriter {
- public:
-  virtual ~BatchWriter() = default;
-  // Reads see earlier writes of the same batch, then the committed store.
-  virtual std::optional<std::string> get(const std::string& key) = 0;
-  virtual void put(const std::string& key, const std::string& value) = 0;
-  virtual void erase(const std::string& key) = 0;
-};
-
-// Called by the single writer for each accepted append, in commit order, before
-// the batch is written. A non-ok Status rejects that append (its events and its
-// read-model writes are rolled back) and is returned to its caller.
-using ProjectionHook =
-    std::function<Status(const std::vector<EventEnvelope>& events, BatchWriter& batch)>;
-
 struct NewEvent {
   std::string type;
   int schema = 1;
@@ -59,9 +43,6 @@ struct AppendRequest {
   Actor actor;
   std::string request_id;
   int64_t occurred_at_ms = 0;  // stamped on every event of the append; 0 = now
-  // Called after the global hook, in the same batch, for this append only
-  // (e.g. a read-model write that only this command makes). Optional.
-  ProjectionHook project;
 };
 
 struct AppendResult {
@@ -119,9 +100,6 @@ class EventLog {
 
   // Recomputes the hash chain from position 1; names the first broken position.
   virtual ChainReport verify_chain() = 0;
-
-  // Installs the hook that projectors use (set once, before the first append).
-  virtual void set_projection_hook(ProjectionHook hook) = 0;
 
   // Installs the commit observer (set once, before the first append).
   virtual void set_commit_observer(CommitObserver observer) = 0;

@@ -26,11 +26,6 @@ namespace meta_key {
 inline constexpr const char* kFormatVersion = "format_version";
 inline constexpr const char* kLastPosition = "last_position";
 inline constexpr const char* kLastHash = "last_hash";
-inline constexpr const char* kReadModelGeneration = "readmodel.generation";
-inline constexpr const char* kReadModelApplied = "readmodel.applied_position";
-// Followed by a projection's name: the position an asynchronous projection
-// has applied up to.
-inline constexpr const char* kCheckpointPrefix = "checkpoint/";
 }  // namespace meta_key
 
 // The format this code writes; a store with another value is refused.

@@ -1,14 +1,13 @@
 #include "events/rocks_event_log.h"
 
 #include <fmt/format.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/write_batch.h>
 
 #include <chrono>
 #include <set>
 #include <system_error>
 
 #include "events/keys.h"
-#include "events/rocks_batch_writer.h"
 #include "events/stored_event.h"
 
 namespace closient {
@@ -181,7 +180,7 @@ std::vector<Result<AppendResult>> RocksEventLog::append_all(std::vector<AppendRe
   ticket->requests = std::move(requests);
   size_t count = ticket->requests.size();
   auto answer = ticket->done.get_future();
-  if (!queue_.push(WriterJob{std::move(ticket), nullptr})) {
+  if (!queue_.push(std::move(ticket))) {
     for (size_t i = 0; i < count; ++i) {
       refused.push_back(Error::make(ErrorCode::service_unavailable, "the event log is closing"));
     }
@@ -190,46 +189,15 @@ std::vector<Result<AppendResult>> RocksEventLog::append_all(std::vector<AppendRe
   return answer.get();
 }
 
-void RocksEventLog::set_projection_hook(ProjectionHook hook) {
-  std::lock_guard<std::mutex> lock(hook_mutex_);
-  hook_ = std::move(hook);
-}
-
 void RocksEventLog::set_commit_observer(CommitObserver observer) {
-  std::lock_guard<std::mutex> lock(hook_mutex_);
+  std::lock_guard<std::mutex> lock(observer_mutex_);
   observer_ = std::move(observer);
-}
-
-ProjectionHook RocksEventLog::global_hook() const {
-  std::lock_guard<std::mutex> lock(hook_mutex_);
-  return hook_;
-}
-
-Status RocksEventLog::run_on_writer(std::function<Status()> task) {
-  Status writable = refuse_unless_writable();
-  if (!writable.ok()) return writable;
-  auto done = std::make_shared<std::promise<Status>>();
-  auto answer = done->get_future();
-  bool queued =
-      queue_.push(WriterJob{nullptr, [task = std::move(task), done] { done->set_value(task()); }});
-  if (!queued) return Error::make(ErrorCode::service_unavailable, "the event log is closing");
-  return answer.get();
 }
 
 void RocksEventLog::run_writer() {
   for (;;) {
-    std::vector<WriterJob> jobs = queue_.take(options_.max_group_requests);
-    if (jobs.empty()) return;  // closed and drained
-    std::vector<std::unique_ptr<AppendTicket>> group;
-    for (auto& job : jobs) {
-      if (job.ticket) {
-        group.push_back(std::move(job.ticket));
-        continue;
-      }
-      commit_group(group);
-      group.clear();
-      job.task();
-    }
+    std::vector<std::unique_ptr<AppendTicket>> group = queue_.take(options_.max_group_requests);
+    if (group.empty()) return;  // closed and drained
     commit_group(group);
   }
 }
@@ -251,10 +219,9 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
     }
   }
 
-  ProjectionHook global = global_hook();
-  ColumnFamily read_models = store_->read_models();
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  RocksBatchWriter writer(store_->db(), &batch, read_models.get());
+  // A plain WriteBatch: nothing reads through it (versions of the group are
+  // tracked in GroupState), so it needs no index.
+  rocksdb::WriteBatch batch;
   GroupState group;
   group.last_position = last_position_;
   group.last_hash = last_hash_;
@@ -263,7 +230,7 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
   for (size_t t = 0; t < tickets.size(); ++t) {
     for (auto& request : tickets[t]->requests) {
       ++requests;
-      results[t].push_back(stage_append(request, group, batch, writer, global));
+      results[t].push_back(stage_append(request, group, batch));
       if (results[t].back().ok()) {
         ++accepted;
         events += results[t].back()->events.size();
@@ -275,15 +242,12 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
   if (group.accepted_any) {
     batch.Put(store_->meta(), meta_key::kLastPosition, encode_u64(group.last_position));
     batch.Put(store_->meta(), meta_key::kLastHash, group.last_hash);
-    if (global) {
-      batch.Put(store_->meta(), meta_key::kReadModelApplied, encode_u64(group.last_position));
-    }
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.durability == Durability::always;
     if (options_.fail_write_for_testing && options_.fail_write_for_testing()) {
       written = rocksdb::Status::IOError("injected write failure");
     } else {
-      written = store_->db()->Write(write_options, batch.GetWriteBatch());
+      written = store_->db()->Write(write_options, &batch);
     }
   }
 
@@ -322,9 +286,11 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
       last_position_ = group.last_position;
     }
     tail_advanced_.notify_all();
+    // Durable now, and no appender has been answered yet: whatever the
+    // observer keeps (the serving state) shows the group to the next read.
     CommitObserver observer;
     {
-      std::lock_guard<std::mutex> lock(hook_mutex_);
+      std::lock_guard<std::mutex> lock(observer_mutex_);
       observer = observer_;
     }
     if (observer) {
@@ -351,9 +317,7 @@ Result<uint64_t> RocksEventLog::version_in_group(const std::string& stream, Grou
 }
 
 Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupState& group,
-                                                 rocksdb::WriteBatchWithIndex& batch,
-                                                 RocksBatchWriter& writer,
-                                                 const ProjectionHook& global) {
+                                                 rocksdb::WriteBatch& batch) {
   Status valid = validate(request);
   if (!valid.ok()) return valid.error();
 
@@ -371,11 +335,12 @@ Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupSt
     current.push_back(*version);
   }
 
+  // An event that cannot be sealed (text that is not UTF-8) refuses the whole
+  // append after earlier events of it were staged: roll those back.
   GroupState before{group.last_position, group.last_hash, {}, group.accepted_any};
   batch.SetSavePoint();
   auto reject = [&](Error error) -> Result<AppendResult> {
     batch.RollbackToSavePoint().PermitUncheckedError();
-    writer.clear_failure();
     group.last_position = before.last_position;
     group.last_hash = std::move(before.last_hash);
     return error;
@@ -400,22 +365,14 @@ Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupSt
       e.prev_hash = group.last_hash;
       auto bytes = seal_event(e);
       if (!bytes.ok()) return reject(bytes.error());
-      batch.Put(store_->events(), encode_u64(e.position), *bytes);
-      batch.Put(store_->streams(), stream_key(e.stream, e.version), encode_u64(e.position));
+      rocksdb::Status staged = batch.Put(store_->events(), encode_u64(e.position), *bytes);
+      if (staged.ok())
+        staged =
+            batch.Put(store_->streams(), stream_key(e.stream, e.version), encode_u64(e.position));
+      if (!staged.ok()) return reject(storage_error(staged, "staging an event"));
       group.last_position = e.position;
       group.last_hash = e.hash;
       result.events.push_back(std::move(e));
-    }
-  }
-
-  if (!result.events.empty()) {
-    const ProjectionHook* hooks[] = {&global, &request.project};
-    for (const ProjectionHook* hook : hooks) {
-      if (!*hook) continue;
-      Status projected = call_projection_hook(*hook, result.events, writer);
-      if (!projected.ok()) return reject(projected.error());
-      if (!writer.first_failure().ok())
-        return reject(storage_error(writer.first_failure(), "staging read-model writes"));
     }
   }
 

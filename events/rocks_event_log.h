@@ -1,11 +1,12 @@
-// The event log and the read-model store on one RocksDB database.
+// The event log and its side data on one RocksDB database.
 //
 // A single writer thread owns position and version assignment. append() and
 // append_all() queue their requests and wait; the writer takes everything
 // queued, checks expected versions in order (an earlier append of the same
-// group counts), runs the projection hooks into the same WriteBatch, writes the
-// batch once (synced when durability is `always`) and answers every waiter.
-// See events/FORMAT.md for the layout on disk.
+// group counts), stages the events in one WriteBatch, writes it once (synced
+// when durability is `always`), tells the commit observer, and answers every
+// waiter. The read models are not here: they live in memory, fed by the commit
+// observer (projections/live_state.h). See events/FORMAT.md for the layout.
 #pragma once
 
 #include <atomic>
@@ -21,16 +22,14 @@
 #include "events/append_stats.h"
 #include "events/catalog.h"
 #include "events/event_log.h"
-#include "events/read_model_store.h"
 #include "events/rocks_store.h"
+#include "events/side_data_store.h"
 
 namespace rocksdb {
-class WriteBatchWithIndex;
+class WriteBatch;
 }
 
 namespace closient {
-
-class RocksBatchWriter;
 
 struct LogOptions {
   OpenMode mode = OpenMode::read_write;
@@ -46,12 +45,11 @@ struct LogOptions {
   const EventCatalog* catalog = nullptr;
 };
 
-class RocksEventLog : public EventLog, public ReadModelStore {
+class RocksEventLog : public EventLog, public SideDataStore {
  public:
   static Result<std::unique_ptr<RocksEventLog>> open(const std::string& dir,
                                                      LogOptions options = {});
   // Answers every queued append, stops the writer, closes the database.
-  // Every ReadModelRebuild must be gone by then.
   ~RocksEventLog() override;
 
   // EventLog
@@ -64,32 +62,15 @@ class RocksEventLog : public EventLog, public ReadModelStore {
               const std::function<bool(const EventEnvelope&)>& visit) override;
   uint64_t last_position() override;
   ChainReport verify_chain() override;
-  void set_projection_hook(ProjectionHook hook) override;
   void set_commit_observer(CommitObserver observer) override;
 
-  // ReadModelStore. get() answers nullopt when the read fails.
-  std::optional<std::string> get(const std::string& key) override;
-  Status scan(const std::string& prefix, const std::string& start,
-              const KeyValueVisitor& visit) override;
+  // SideDataStore
   std::optional<std::string> side_get(const std::string& space, const std::string& key) override;
   Status side_put(const std::string& space,
                   const std::vector<std::pair<std::string, std::string>>& entries) override;
 
-  // A fresh read-model space to fill; one rebuild at a time. On commit, the
-  // events appended after the rebuild's applied position are replayed through
-  // the global projection hook (one event per call) before the switch, so the
-  // new space misses nothing. The rebuild must be destroyed before the log.
-  Result<std::unique_ptr<ReadModelRebuild>> begin_rebuild();
-  // The position the live read models reflect (kept with every append while a
-  // global projection hook is installed, and set by a rebuild's commit).
-  Result<uint64_t> read_models_applied_position();
-
-  // Checkpoints of asynchronous projections (not synced; replay is idempotent).
-  Result<uint64_t> checkpoint(const std::string& projection);
-  Status save_checkpoint(const std::string& projection, uint64_t position);
-
   // Blocks until the log passes `after_position` or `timeout` elapses; returns
-  // the last position. For live tails and asynchronous projections. In the
+  // the last position. For live tails in the serving process. In the
   // reading modes it answers at once (follow with catch_up() and polling).
   uint64_t wait_for_append(uint64_t after_position, std::chrono::milliseconds timeout);
 
@@ -99,10 +80,8 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   AppendStats stats() const;
   Durability durability() const { return options_.durability; }
   OpenMode mode() const { return options_.mode; }
-  uint64_t read_model_generation() const { return store_->read_model_generation(); }
 
  private:
-  friend class RocksReadModelRebuild;
   struct GroupState;
 
   RocksEventLog(std::unique_ptr<RocksStore> store, LogOptions options);
@@ -113,13 +92,9 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   void run_writer();
   void commit_group(std::vector<std::unique_ptr<AppendTicket>>& tickets);
   Result<AppendResult> stage_append(AppendRequest& request, GroupState& group,
-                                    rocksdb::WriteBatchWithIndex& batch, RocksBatchWriter& writer,
-                                    const ProjectionHook& global);
+                                    rocksdb::WriteBatch& batch);
   Result<uint64_t> version_in_group(const std::string& stream, GroupState& group);
 
-  // Runs `task` on the writer thread between groups and returns its Status.
-  Status run_on_writer(std::function<Status()> task);
-  ProjectionHook global_hook() const;
   Status refuse_unless_writable() const;
 
   std::unique_ptr<RocksStore> store_;
@@ -127,8 +102,7 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   AppendQueue queue_;
   std::thread writer_;
 
-  mutable std::mutex hook_mutex_;
-  ProjectionHook hook_;
+  mutable std::mutex observer_mutex_;
   CommitObserver observer_;
 
   // Upcasts per options_.catalog; an event that cannot be upcast is an error.
@@ -145,8 +119,6 @@ class RocksEventLog : public EventLog, public ReadModelStore {
 
   std::mutex tail_mutex_;
   std::condition_variable tail_advanced_;
-
-  std::atomic<bool> rebuild_in_progress_{false};
 };
 
 }  // namespace closient

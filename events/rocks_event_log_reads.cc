@@ -1,6 +1,6 @@
-// The read side of RocksEventLog: streams, the filtered log, the read models
-// and the side spaces. Reads go straight to RocksDB, never through the writer;
-// a group is one WriteBatch, so no read ever sees half of an append.
+// The read side of RocksEventLog: streams, the filtered log and the side
+// spaces. Reads go straight to RocksDB, never through the writer; a group is
+// one WriteBatch, so no read ever sees half of an append.
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
@@ -116,26 +116,6 @@ uint64_t RocksEventLog::wait_for_append(uint64_t after_position,
   return last_position_;
 }
 
-std::optional<std::string> RocksEventLog::get(const std::string& key) {
-  ColumnFamily read_models = store_->read_models();
-  auto value = store_->get(read_models.get(), key);
-  if (!value.ok()) return std::nullopt;
-  return std::move(*value);
-}
-
-Status RocksEventLog::scan(const std::string& prefix, const std::string& start,
-                           const KeyValueVisitor& visit) {
-  ColumnFamily read_models = store_->read_models();
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(rocksdb::ReadOptions(), read_models.get()));
-  for (it->Seek(std::max(prefix, start));
-       it->Valid() && starts_with(it->key().ToStringView(), prefix); it->Next()) {
-    if (!visit(it->key().ToString(), it->value().ToString())) break;
-  }
-  if (!it->status().ok()) return storage_error(it->status(), "scanning the read models");
-  return ok_status();
-}
-
 std::optional<std::string> RocksEventLog::side_get(const std::string& space,
                                                    const std::string& key) {
   rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
@@ -158,24 +138,6 @@ Status RocksEventLog::side_put(const std::string& space,
   // Not synced: side data is advisory (last_used) or a cache of answers.
   rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return storage_error(s, fmt::format("writing side space {}", space));
-  return ok_status();
-}
-
-Result<uint64_t> RocksEventLog::read_models_applied_position() {
-  return store_->meta_u64(meta_key::kReadModelApplied, 0);
-}
-
-Result<uint64_t> RocksEventLog::checkpoint(const std::string& projection) {
-  return store_->meta_u64(meta_key::kCheckpointPrefix + projection, 0);
-}
-
-Status RocksEventLog::save_checkpoint(const std::string& projection, uint64_t position) {
-  Status writable = refuse_unless_writable();
-  if (!writable.ok()) return writable;
-  rocksdb::Status s =
-      store_->db()->Put(rocksdb::WriteOptions(), store_->meta(),
-                        meta_key::kCheckpointPrefix + projection, encode_u64(position));
-  if (!s.ok()) return storage_error(s, "saving a checkpoint");
   return ok_status();
 }
 

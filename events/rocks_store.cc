@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <rocksdb/options.h>
-#include <rocksdb/write_batch.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,23 +59,6 @@ Error storage_error(const rocksdb::Status& status, std::string_view what) {
                      fmt::format("{}: {}", what, status.ToString()));
 }
 
-std::string read_model_space_name(uint64_t generation) {
-  return fmt::format("readmodel.{}", generation);
-}
-
-std::optional<uint64_t> parse_read_model_space_name(std::string_view name) {
-  constexpr std::string_view kPrefix = "readmodel.";
-  if (name.substr(0, kPrefix.size()) != kPrefix || name.size() == kPrefix.size() ||
-      name.size() > kPrefix.size() + 19)
-    return std::nullopt;
-  uint64_t generation = 0;
-  for (char c : name.substr(kPrefix.size())) {
-    if (c < '0' || c > '9') return std::nullopt;
-    generation = generation * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return generation;
-}
-
 Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode) {
   std::unique_ptr<RocksStore> store(new RocksStore);
   store->mode_ = mode;
@@ -103,16 +85,16 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
       if (std::find(families.begin(), families.end(), name) == families.end())
         families.push_back(name);
     }
-    bool has_read_models = std::any_of(families.begin(), families.end(), [](const auto& name) {
-      return parse_read_model_space_name(name).has_value();
-    });
-    if (!has_read_models) families.push_back(read_model_space_name(1));
   }
 
   Status opened = store->open_database(families);
   if (!opened.ok()) return opened.error();
-  Status settled = store->settle_read_model_generation();
+  Status settled = store->settle_format();
   if (!settled.ok()) return settled.error();
+  if (mode == OpenMode::read_write) {
+    Status migrated = store->drop_obsolete_read_models();
+    if (!migrated.ok()) return migrated.error();
+  }
   return store;
 }
 
@@ -187,64 +169,29 @@ Status RocksStore::open_database(const std::vector<std::string>& families) {
   return ok_status();
 }
 
-Status RocksStore::settle_read_model_generation() {
+Status RocksStore::settle_format() {
   auto format = meta_u64(meta_key::kFormatVersion, 0);
   if (!format.ok()) return format.error();
-  auto generation = meta_u64(meta_key::kReadModelGeneration, 0);
-  if (!generation.ok()) return generation.error();
-
   if (*format == 0) {
-    // A new store: stamp the format and the first read-model generation.
+    // A new store: stamp the format.
     if (mode_ != OpenMode::read_write) {
       return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir_));
     }
-    rocksdb::WriteBatch batch;
-    batch.Put(meta(), meta_key::kFormatVersion, encode_u64(kLogFormatVersion));
-    if (*generation == 0) {
-      *generation = 1;
-      batch.Put(meta(), meta_key::kReadModelGeneration, encode_u64(1));
-    }
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    rocksdb::Status s = db_->Write(sync, &batch);
+    rocksdb::Status s =
+        db_->Put(sync, meta(), meta_key::kFormatVersion, encode_u64(kLogFormatVersion));
     if (!s.ok()) return storage_error(s, "initializing the event log");
   } else if (*format != kLogFormatVersion) {
     return Error::make(ErrorCode::service_unavailable,
                        fmt::format("{} holds log format {}; this build reads format {}", dir_,
                                    *format, kLogFormatVersion));
   }
-
-  std::string live_name = read_model_space_name(*generation);
-  std::vector<ColumnFamily> leftovers;
-  for (auto& family : others_) {
-    if (family->GetName() == live_name)
-      read_models_ = family;
-    else
-      leftovers.push_back(family);
-  }
-  others_.clear();
-  if (!read_models_) {
-    return Error::make(ErrorCode::service_unavailable,
-                       fmt::format("{} has no read-model space {}", dir_, live_name));
-  }
-  read_model_generation_ = *generation;
-  // Spaces of an interrupted rebuild, or an old generation whose drop did not
-  // finish: nothing reads them, so the writer drops them.
-  if (mode_ == OpenMode::read_write) {
-    for (auto& family : leftovers) {
-      Status dropped = drop_space(family);
-      if (!dropped.ok()) return dropped;
-    }
-  }
   return ok_status();
 }
 
 RocksStore::~RocksStore() {
   // Handles first, then the DB (the DB's deleter runs when the last handle goes).
-  {
-    std::lock_guard<std::mutex> lock(read_models_mutex_);
-    read_models_.reset();
-  }
   others_.clear();
   default_.reset();
   events_.reset();
@@ -259,42 +206,6 @@ rocksdb::ColumnFamilyHandle* RocksStore::side_space(std::string_view name) const
   if (name == kKeyUsage) return key_usage_.get();
   if (name == kIdempotency) return idempotency_.get();
   return nullptr;
-}
-
-ColumnFamily RocksStore::read_models() const {
-  std::lock_guard<std::mutex> lock(read_models_mutex_);
-  return read_models_;
-}
-
-uint64_t RocksStore::read_model_generation() const {
-  std::lock_guard<std::mutex> lock(read_models_mutex_);
-  return read_model_generation_;
-}
-
-Result<ColumnFamily> RocksStore::create_read_model_space(uint64_t generation) {
-  if (mode_ != OpenMode::read_write) {
-    return Error::make(ErrorCode::service_unavailable, "the event log is open read-only");
-  }
-  rocksdb::ColumnFamilyHandle* handle = nullptr;
-  rocksdb::ColumnFamilyOptions options(database_options(mode_));
-  rocksdb::Status s = db_->CreateColumnFamily(options, read_model_space_name(generation), &handle);
-  if (!s.ok()) return storage_error(s, "creating a read-model space");
-  std::shared_ptr<rocksdb::DB> db = db_;
-  return ColumnFamily(handle, [db](rocksdb::ColumnFamilyHandle* h) {
-    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  });
-}
-
-Status RocksStore::drop_space(const ColumnFamily& space) {
-  rocksdb::Status s = db_->DropColumnFamily(space.get());
-  if (!s.ok()) return storage_error(s, fmt::format("dropping {}", space->GetName()));
-  return ok_status();
-}
-
-void RocksStore::activate_read_models(ColumnFamily space, uint64_t generation) {
-  std::lock_guard<std::mutex> lock(read_models_mutex_);
-  read_models_ = std::move(space);
-  read_model_generation_ = generation;
 }
 
 Result<std::optional<std::string>> RocksStore::get(rocksdb::ColumnFamilyHandle* family,
@@ -332,15 +243,6 @@ Status RocksStore::catch_up() {
   if (mode_ != OpenMode::secondary) return ok_status();
   rocksdb::Status s = db_->TryCatchUpWithPrimary();
   if (!s.ok()) return storage_error(s, "catching up with the primary");
-  auto generation = meta_u64(meta_key::kReadModelGeneration, 0);
-  if (!generation.ok()) return generation.error();
-  if (*generation != read_model_generation()) {
-    // RocksDB ignores column families created after a secondary opened.
-    return Error::make(ErrorCode::service_unavailable,
-                       fmt::format("the read models of {} were rebuilt (generation {}); reopen "
-                                   "to read them",
-                                   dir_, *generation));
-  }
   return ok_status();
 }
 

@@ -1,14 +1,12 @@
-// One RocksDB database holding the event log, its indexes, the read models and
-// the side spaces, each in its own column family (layout in events/FORMAT.md).
-// RocksStore only opens, names and closes things; what goes in them is decided
-// by RocksEventLog.
+// One RocksDB database holding the event log, its indexes and the side spaces,
+// each in its own column family (layout in events/FORMAT.md). RocksStore only
+// opens, names and closes things; what goes in them is decided by RocksEventLog.
 #pragma once
 
 #include <rocksdb/db.h>
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,19 +44,6 @@ class RocksStore {
   // "key_usage" or "idempotency"; nullptr for any other name.
   rocksdb::ColumnFamilyHandle* side_space(std::string_view name) const;
 
-  // The live read models. Returned by value: a reader keeps the space alive
-  // for as long as it uses it, even if a rebuild switches to a new one meanwhile.
-  ColumnFamily read_models() const;
-  uint64_t read_model_generation() const;
-
-  // A new, empty read-model space "readmodel.<generation>" (read-write only).
-  Result<ColumnFamily> create_read_model_space(uint64_t generation);
-  // Marks a space dropped; RocksDB deletes it once its last handle is gone.
-  Status drop_space(const ColumnFamily& space);
-  // Makes `space` the live read models in memory; the caller has already
-  // recorded `generation` in meta.
-  void activate_read_models(ColumnFamily space, uint64_t generation);
-
   // Point lookup; nullopt when absent.
   Result<std::optional<std::string>> get(rocksdb::ColumnFamilyHandle* family,
                                          const std::string& key,
@@ -73,18 +58,20 @@ class RocksStore {
  private:
   RocksStore() = default;
   Status open_database(const std::vector<std::string>& families);
-  Status settle_read_model_generation();
+  // Stamps a new store with the format, or refuses a format this build does not read.
+  Status settle_format();
+  // One-time migration (rocks_store_migration.cc): drops the read-model column
+  // families and meta keys of builds that kept read models in RocksDB.
+  Status drop_obsolete_read_models();
 
   OpenMode mode_ = OpenMode::read_write;
   std::string dir_;
   std::string secondary_dir_;  // scratch directory of a secondary instance
   std::shared_ptr<rocksdb::DB> db_;
   ColumnFamily default_, events_, streams_, meta_, key_usage_, idempotency_;
-  std::vector<ColumnFamily> others_;  // readmodel.* spaces other than the live one
-
-  mutable std::mutex read_models_mutex_;
-  ColumnFamily read_models_;
-  uint64_t read_model_generation_ = 0;
+  // Column families this build does not use: RocksDB opens every one a
+  // database has. Obsolete readmodel.* ones are dropped by a read-write open.
+  std::vector<ColumnFamily> others_;
 };
 
 // Read options for a consistent view across column families: a snapshot in
@@ -106,9 +93,5 @@ class ConsistentRead {
 
 // A RocksDB failure as an Error; `what` says what was being done.
 Error storage_error(const rocksdb::Status& status, std::string_view what);
-
-// "readmodel.<n>" and back; parse returns nullopt for other names.
-std::string read_model_space_name(uint64_t generation);
-std::optional<uint64_t> parse_read_model_space_name(std::string_view name);
 
 }  // namespace closient

@@ -16,7 +16,7 @@
 #include <set>
 #include <string>
 
-#include "events/read_model_store.h"
+#include "events/side_data_store.h"
 #include "http/response.h"
 
 namespace closient::http {
@@ -26,7 +26,7 @@ inline constexpr size_t kMaxIdempotencyKeyLength = 255;
 
 class IdempotencyStore {
  public:
-  explicit IdempotencyStore(ReadModelStore& store) : store_(store) {}
+  explicit IdempotencyStore(SideDataStore& store) : store_(store) {}
 
   struct Claim {
     enum class Outcome { proceed, replay, in_flight, mismatch, invalid };
@@ -45,7 +45,7 @@ class IdempotencyStore {
               int64_t now_ms);
 
  private:
-  ReadModelStore& store_;
+  SideDataStore& store_;
   std::mutex mutex_;
   std::set<std::string> in_flight_;
 };

@@ -23,7 +23,7 @@ std::optional<int64_t> find(const std::unordered_map<std::string, int64_t>& time
 
 }  // namespace
 
-std::optional<int64_t> stored_last_used(ReadModelStore& store, const std::string& key_id) {
+std::optional<int64_t> stored_last_used(SideDataStore& store, const std::string& key_id) {
   std::optional<std::string> stored = store.side_get(kKeyUsageSpace, key_id);
   if (!stored) return std::nullopt;
   int64_t value = 0;
@@ -32,7 +32,7 @@ std::optional<int64_t> stored_last_used(ReadModelStore& store, const std::string
   return value;
 }
 
-KeyUsageTracker::KeyUsageTracker(ReadModelStore& store) : store_(store) {}
+KeyUsageTracker::KeyUsageTracker(SideDataStore& store) : store_(store) {}
 
 KeyUsageTracker::~KeyUsageTracker() {
   stop();

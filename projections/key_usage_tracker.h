@@ -15,19 +15,19 @@
 #include <thread>
 #include <unordered_map>
 
-#include "events/read_model_store.h"
 #include "events/result.h"
+#include "events/side_data_store.h"
 
 namespace closient {
 
 inline constexpr const char* kKeyUsageSpace = "key_usage";
 
 // The last use stored for a key (decimal Unix milliseconds), if any.
-std::optional<int64_t> stored_last_used(ReadModelStore& store, const std::string& key_id);
+std::optional<int64_t> stored_last_used(SideDataStore& store, const std::string& key_id);
 
 class KeyUsageTracker {
  public:
-  explicit KeyUsageTracker(ReadModelStore& store);
+  explicit KeyUsageTracker(SideDataStore& store);
   // Stops the flusher (if running) and flushes what is left.
   ~KeyUsageTracker();
 
@@ -51,7 +51,7 @@ class KeyUsageTracker {
  private:
   void run(std::chrono::milliseconds interval);
 
-  ReadModelStore& store_;
+  SideDataStore& store_;
 
   std::mutex mutex_;
   std::unordered_map<std::string, int64_t> pending_;   // recorded since the last flush

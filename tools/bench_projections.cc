@@ -1,16 +1,17 @@
-// bench-projections: how fast the read models rebuild from the log, beside the
-// raw speed of iterating the same log without decoding it; and what a deep
+// bench-projections: how fast the serving state rebuilds from the log, beside
+// the raw speed of iterating the same log without decoding it; and what a deep
 // page of a large organization's member list costs beside its first page.
 //
-// It builds a log of --events events (durability never, core projector
-// installed): one organization of --members members (a UserCreated and a
-// MemberInvited each) and many small organizations with the rest of the
-// event types mixed in. Then, on that log:
+// It builds a log of --events events (durability never, the serving state
+// following it through the commit observer): one organization of --members
+// members (a UserCreated and a MemberInvited each) and many small organizations
+// with the rest of the event types mixed in. Then, on that log:
 //   - raw:     a RocksDB iterator over the events column family, no decoding;
 //   - decode:  EventLog::scan, every event decoded into an envelope;
-//   - rebuild: rebuild_read_models, every event decoded and projected into a
-//              fresh read-model space, then the switch;
-//   - list_members of the large organization: first, middle and last page.
+//   - rebuild: replay_log into a fresh ServingState, every event decoded and
+//              applied (what accountctl rebuild does before its snapshot);
+//   - list_members of the large organization: first, middle and last page,
+//     answered by AccountQueries from the rebuilt state.
 // Every figure is the median of repeated runs.
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -28,16 +29,16 @@
 #include <vector>
 
 #include "domain/api_key.h"
+#include "domain/event_types.h"
 #include "domain/ids.h"
 #include "domain/organization.h"
 #include "domain/random_source.h"
 #include "domain/user.h"
 #include "events/rocks_event_log.h"
 #include "events/rocks_store.h"
-#include "projections/catch_up.h"
-#include "projections/core_projector.h"
+#include "projections/live_state.h"
 #include "projections/queries.h"
-#include "projections/rebuild.h"
+#include "projections/replay.h"
 
 namespace fs = std::filesystem;
 using namespace closient;
@@ -58,10 +59,10 @@ const char kUsage[] =
     "usage: bench-projections [--events N] [--members M] [--passes P] [--page-runs R]\n"
     "                         [--dir PATH] [--keep]\n"
     "\n"
-    "Builds a log of N events (durability never, core projector installed) holding\n"
+    "Builds a log of N events (durability never, serving state kept live) holding\n"
     "one organization of M members plus many small ones, then measures on it:\n"
     "iterating the events column family raw (no decoding), scanning it decoded,\n"
-    "and a full rebuild of the read models (events per second, median of P passes);\n"
+    "and a full rebuild of the serving state (events per second, median of P passes);\n"
     "and list_members of the large organization, first vs middle vs last page\n"
     "(page_size 25 and 100, median of R runs).\n"
     "\n"
@@ -362,14 +363,24 @@ class LogBuilder {
   int64_t now_ = 1'780'000'000'000;
 };
 
+// Opened as the server opens it (upcasting through the domain's catalog), but
+// with no observer: each measurement says what it feeds.
 std::unique_ptr<RocksEventLog> open_log(const fs::path& dir) {
   LogOptions options;
   options.durability = Durability::never;
-  auto log = must(RocksEventLog::open(dir.string(), options), "open the log");
-  install_core_projector(*log);
-  Status current = ensure_read_models_current(*log);
-  if (!current.ok()) fail("catch up", current.error());
-  return log;
+  options.catalog = &domain_event_catalog();
+  return must(RocksEventLog::open(dir.string(), options), "open the log");
+}
+
+// Every event of the log applied to a fresh, empty serving state.
+std::unique_ptr<ServingState> rebuild_state(RocksEventLog& log) {
+  auto state = std::make_unique<ServingState>();
+  ReplayReport report = must(replay_log(log, *state), "rebuild");
+  if (report.apply_errors != 0) {
+    fail("rebuild", Error::make(ErrorCode::internal_error,
+                                fmt::format("{} events did not apply", report.apply_errors)));
+  }
+  return state;
 }
 
 // ---- Measurements ----
@@ -443,7 +454,11 @@ int main(int argc, char** argv) {
   uint64_t events = 0;
   double build_seconds = 0;
   {
+    // As in the server, each committed group is applied before its answer.
+    // Declared first so that the log (and its writer) goes first.
+    LiveState live;
     auto log = open_log(dir);
+    log->set_commit_observer(live.observer());
     LogBuilder builder(*log, settings);
     build_seconds = seconds_of([&] { builder.build(); });
     big_org = builder.big_org_id;
@@ -470,7 +485,7 @@ int main(int argc, char** argv) {
     });
     decode_wall.push_back(t.wall);
     decode_cpu.push_back(t.cpu);
-    t = timing_of([&] { must(rebuild_read_models(*log), "rebuild"); });
+    t = timing_of([&] { rebuild_state(*log); });
     rebuild_wall.push_back(t.wall);
     rebuild_cpu.push_back(t.cpu);
   }
@@ -487,9 +502,12 @@ int main(int argc, char** argv) {
   };
   row("raw iteration (RocksDB, no decoding)", raw_wall, raw_cpu);
   row("decoded scan (EventLog::scan)", decode_wall, decode_cpu);
-  row("full rebuild (decode + project + switch)", rebuild_wall, rebuild_cpu);
+  row("full rebuild (decode + apply, fresh state)", rebuild_wall, rebuild_cpu);
 
-  AccountQueries queries(*log, *log);
+  // The pages are timed off the state a rebuild made, not the one of the
+  // build phase: the same data, laid out as a start from the log lays it out.
+  LiveState served(rebuild_state(*log));
+  AccountQueries queries(served, *log);
   const Caller owner = Caller::session("bench-session", big_owner, 0);
   auto timings = page_latencies(queries, owner, big_org, settings.members + 1, settings.page_runs);
   std::printf("\nlist_members of the %llu-member organization (median of %d runs)\n",

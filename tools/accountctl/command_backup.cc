@@ -42,8 +42,7 @@ void discard_copy(const std::string& dir, bool existed) {
 nlohmann::json summary_json(const CopySummary& summary) {
   return {{"last_position", summary.last_position},
           {"last_hash", summary.last_hash},
-          {"keys", summary.keys},
-          {"read_model_generation", summary.read_model_generation}};
+          {"keys", summary.keys}};
 }
 
 closient::Status write_manifest(const std::string& dest, const std::string& source,

@@ -182,9 +182,9 @@ void pause_unless_stopped() {
   }
 }
 
-// Tails the log until a signal arrives or the limit is reached. A rebuild of
-// the server's read models makes catch_up() ask for a reopen; the events need
-// only the log, so reopening and going on from the same position is enough.
+// Tails the log until a signal arrives or the limit is reached. When catch_up()
+// fails, the events need only the log, so opening a fresh secondary and going
+// on from the same position is enough.
 int follow(std::unique_ptr<RocksEventLog> log, const std::string& dir, const EventQuery& query,
            bool json, uint64_t after, size_t printed) {
   while (!g_stop && (query.limit == 0 || printed < query.limit)) {

@@ -41,7 +41,7 @@ struct WritableLog {
   std::unique_ptr<closient::RocksEventLog> log;
 };
 
-// Claims the directory and opens the log read-write (no projection hook yet).
+// Claims the directory and opens the log read-write (no commit observer yet).
 // Without `create_if_missing`, a directory holding no log is an error.
 closient::Result<WritableLog> open_for_writing(const std::string& dir, bool create_if_missing);
 
