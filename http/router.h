@@ -20,7 +20,8 @@ namespace closient::http {
 struct RouteSpec {
   std::string method;         // "GET"
   std::string path_template;  // "/account/api/v1/organizations/{id}"
-  std::string operation_id;   // "getOrganization", unique
+  std::string operation_id;   // "apps_accounts_api_organizations_get_organization", unique
+  bool cors = false;          // answers browsers of other origins (see http/cors.h)
 };
 
 class PathParams {
