@@ -345,8 +345,8 @@ constexpr char kComponents[] = R"json({
         "type": "object", "required": ["title", "version"],
         "properties": {"title": {"type": "string"}, "version": {"type": "string"}, "description": {"type": "string"}}
       },
-      "servers": {"type": "array", "items": {"type": "object", "required": ["url"]}},
-      "tags": {"type": "array", "items": {"type": "object", "required": ["name"]}},
+      "servers": {"type": "array", "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}},
+      "tags": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}},
       "security": {"type": "array"},
       "paths": {"type": "object", "propertyNames": {"pattern": "^/"}},
       "components": {"type": "object"}
@@ -393,7 +393,6 @@ constexpr char kComponents[] = R"json({
   "WWW-Authenticate": {"required": true, "description": "The accepted authentication schemes.", "schema": {"type": "string"}},
   "Allow": {"required": true, "description": "The methods the path allows.", "schema": {"type": "string"}},
   "Link": {"required": true, "description": "Link to the API catalog (rel=api-catalog).", "schema": {"type": "string"}},
-  "Vary": {"required": true, "description": "The request fields this answer depends on.", "schema": {"type": "string"}},
   "Access-Control-Allow-Origin": {"description": "CORS: the request's Origin when it is one of accountd --cors-origin (or * when any origin is allowed). Never with credentials.", "schema": {"type": "string"}},
   "Access-Control-Expose-Headers": {"description": "CORS: the response headers a page may read.", "schema": {"type": "string"}},
   "Access-Control-Allow-Methods": {"description": "CORS preflight: GET, HEAD.", "schema": {"type": "string", "enum": ["GET, HEAD"]}},

@@ -146,6 +146,8 @@ json problem_response_components() {
     }
     if (problem.code == ErrorCode::method_not_allowed) headers["Allow"] = header_ref("Allow");
     if (problem.code == ErrorCode::rate_limited) headers["Retry-After"] = header_ref("Retry-After");
+    // A write's error is stored and replayed for its Idempotency-Key like a success.
+    headers["Idempotency-Replayed"] = header_ref("Idempotency-Replayed");
     responses[problem.key] = {
         {"description", std::string(problem_title(problem.code)) + ": " + problem.when},
         {"headers", headers},
