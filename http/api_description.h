@@ -40,7 +40,7 @@ struct ApiOperation {
   bool returns_etag = false;  // ETag: version of the organization's event stream
   bool accepts_if_match = false;
   bool creates = false;       // names the new resource in Content-Location
-  bool cors = false;          // answers browsers of other origins (http/cors.h)
+  bool cors = false;          // a publishable key may call it, so may browsers (http/cors.h)
   std::string cache_control;  // the Cache-Control its success carries, if any
   std::string description;    // longer prose, optional
 };

@@ -35,9 +35,11 @@ Error csrf_refusal(const PresentedCredentials& presented) {
                      "csrf_token_mismatch");
 }
 
-bool publishable_key_may(std::string_view operation_id) {
-  return operation_id == "apps_accounts_api_account_whoami" ||
-         operation_id == "apps_accounts_api_organizations_get_organization";
+// A publishable key may call exactly the routes marked for browsers (GET /whoami
+// and GET /organizations/{id}, see api_description.cc): the contract defines the
+// CORS routes as these, so one flag says both and they cannot drift apart.
+bool publishable_key_may(const RouteSpec& route) {
+  return route.cors;
 }
 
 }  // namespace
@@ -107,8 +109,7 @@ std::optional<GatePassed> AuthenticationGate::pass(const RequestContext& context
     return std::nullopt;
   }
 
-  if (caller.kind == CredentialKind::publishable_key &&
-      !publishable_key_may(context.route->operation_id)) {
+  if (caller.kind == CredentialKind::publishable_key && !publishable_key_may(*context.route)) {
     limited_reply.send(context.problem(Error::make(
         ErrorCode::forbidden, "A publishable key may only read whoami and its own organization.",
         "publishable_key_scope")));

@@ -21,7 +21,9 @@ struct RouteSpec {
   std::string method;         // "GET"
   std::string path_template;  // "/account/api/v1/organizations/{id}"
   std::string operation_id;   // "apps_accounts_api_organizations_get_organization", unique
-  bool cors = false;          // answers browsers of other origins (see http/cors.h)
+  // A route a publishable key may call, which browsers of the configured origins
+  // may call too (http/cors.h).
+  bool cors = false;
 };
 
 class PathParams {
