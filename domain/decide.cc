@@ -119,11 +119,12 @@ Decision single_append(StreamAppend append, std::string entity_id) {
 Result<Decision> decide(const DecideContext& context, const Command& command) {
   if (is_operator_command(command)) {
     if (!context.by_operator) {
-      return decide_support::forbidden("Only the operator may do that.");
+      return decide_support::forbidden("Only the operator may do that.", "operator_only");
     }
   } else {
     if (context.by_operator && !context.caller) {
-      return decide_support::forbidden("The operator acts only through operator commands.");
+      return decide_support::forbidden("The operator acts only through operator commands.",
+                                       "operator_only");
     }
     Status authenticated = decide_support::authenticate(context);
     if (!authenticated.ok()) return authenticated.error();

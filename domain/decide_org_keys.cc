@@ -32,7 +32,10 @@ Result<Decision> decide_command(const DecideContext& c, const CreateOrgApiKey& c
     return Error::validation("kind", "must be business or publishable");
   }
   if (!covers_key_role(access->authority, cmd.role)) {
-    return forbidden("A key may not have more authority than its creator.");
+    return forbidden(
+        "A key may not have more authority than its creator: a manager key needs "
+        "an owner's or a manager's authority.",
+        "key_role_exceeds_authority");
   }
   Result<ApiKeyCreatedData> data = new_api_key(c, cmd, cmd.kind);
   if (!data.ok()) return data.error();

@@ -54,7 +54,7 @@ Result<Decision> decide_command(const DecideContext& c, const UpdateOrganization
   Status allowed = check_org_action(access->authority, OrgAction::manage_org);
   if (!allowed.ok()) return allowed.error();
   if (cmd.require_reauth_to_delete && !access->authority.delete_org) {
-    return forbidden("Only an owner may change require_reauth_to_delete.");
+    return forbidden("Only an owner may change require_reauth_to_delete.", "owner_required");
   }
   const OrganizationState& org = *access->org;
   const Metadata metadata = apply_metadata_patch(org.metadata, cmd.metadata);

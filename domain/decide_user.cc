@@ -21,7 +21,8 @@ Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& 
   if (!allowed.ok()) return allowed.error();
   if (cmd.kind_given) return Error::validation("kind", "keys made here are always of kind user");
   if (!user_credential_covers_key_role(*c.caller, cmd.role)) {
-    return forbidden("A key may not have more authority than its creator.");
+    return forbidden("A key may not have more authority than its creator.",
+                     "key_role_exceeds_authority");
   }
   Result<ApiKeyCreatedData> data = new_api_key(c, cmd, KeyKind::user);
   if (!data.ok()) return data.error();

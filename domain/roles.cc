@@ -36,6 +36,63 @@ bool user_credential_can_write(const Caller& caller) {
   return caller.kind != CredentialKind::user_key || caller.key_role == KeyRole::manager;
 }
 
+Error refused(std::string detail, const char* reason) {
+  return Error::make(ErrorCode::forbidden, std::move(detail), reason);
+}
+
+constexpr char kPublishableKeyScope[] =
+    "A publishable key may only read whoami and its own organization.";
+constexpr char kReadOnlyCredential[] =
+    "This credential only reads: a key with role editor or readonly cannot change anything.";
+
+// " Your role here is manager." when the caller acts through a membership, so the
+// refusal says what the caller has as well as what the rule wants.
+std::string your_role(const OrgAuthority& authority) {
+  if (authority.cap == AuthorityCap::manager_key) return " A business key never acts as an owner.";
+  if (!authority.membership_role) return "";
+  return std::string(" Your role here is ") + role_name(*authority.membership_role) + ".";
+}
+
+// The rule of contract §3 that refuses `action` to a visible organization.
+Error refusal(const OrgAuthority& authority, OrgAction action) {
+  if (authority.cap == AuthorityCap::publishable_key) {
+    return refused(kPublishableKeyScope, "publishable_key_scope");
+  }
+  if (authority.cap == AuthorityCap::read_only_credential) {
+    return refused(kReadOnlyCredential, "read_only_credential");
+  }
+  const std::string role = your_role(authority);
+  switch (action) {
+    case OrgAction::manage_owners:
+      return refused(
+          "Only an owner can grant or take away the owner role, or remove an owner." + role,
+          "owner_required");
+    case OrgAction::manage_org:
+      return refused("Only an owner can update the organization." + role, "owner_required");
+    case OrgAction::delete_org:
+      return refused("Only an owner can delete or restore the organization." + role,
+                     "owner_required");
+    case OrgAction::manage_members:
+      return refused(
+          "Only an owner or a manager can invite members, change roles or remove "
+          "members." +
+              role,
+          "owner_or_manager_required");
+    case OrgAction::manage_api_keys:
+      return refused("Only an owner or a manager can manage the organization's API keys." + role,
+                     "owner_or_manager_required");
+    case OrgAction::read_audit:
+      return refused("Only an owner or a manager can read the organization's events." + role,
+                     "owner_or_manager_required");
+    case OrgAction::read_organization:
+    case OrgAction::read_members:
+    case OrgAction::leave:
+      break;
+  }
+  // Every member reads and may leave; only keys (capped above) are refused these.
+  return refused("This credential may not do that here.", "not_permitted");
+}
+
 }  // namespace
 
 const char* role_name(Role role) {
@@ -96,7 +153,9 @@ OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> member
     case CredentialKind::business_key: {
       if (!key_belongs_to_org) return {};
       OrgAuthority a = read_only();
+      a.cap = AuthorityCap::read_only_credential;
       if (caller.key_role == KeyRole::manager) {
+        a.cap = AuthorityCap::manager_key;
         a.manage_members = true;
         a.manage_api_keys = true;
         a.read_audit = true;
@@ -108,6 +167,7 @@ OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> member
       OrgAuthority a;
       a.visible = true;
       a.read_organization = true;  // and whoami; nothing else
+      a.cap = AuthorityCap::publishable_key;
       return a;
     }
     case CredentialKind::user_key:
@@ -119,6 +179,7 @@ OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> member
   if (!user_credential_can_write(caller)) {
     OrgAuthority a = read_only();
     a.membership_role = membership_role;
+    a.cap = AuthorityCap::read_only_credential;
     return a;
   }
   return membership_authority(*membership_role);
@@ -153,9 +214,7 @@ Status check_org_action(const OrgAuthority& authority, OrgAction action) {
   if (!authority.visible) {
     return Error::make(ErrorCode::not_found, "No such organization.");
   }
-  if (!allows(authority, action)) {
-    return Error::make(ErrorCode::forbidden, "This credential may not do that here.");
-  }
+  if (!allows(authority, action)) return refusal(authority, action);
   return ok_status();
 }
 
@@ -186,7 +245,16 @@ Status check_user_action(const Caller& caller, UserAction action) {
       break;
   }
   if (allowed) return ok_status();
-  return Error::make(ErrorCode::forbidden, "This credential may not do that.");
+  if (caller.kind == CredentialKind::publishable_key) {
+    return refused(kPublishableKeyScope, "publishable_key_scope");
+  }
+  if (caller.is_org_key()) {
+    return refused(
+        "Only a user's own credential (a session, a bearer token or a csu key) can do this; "
+        "an organization key cannot.",
+        "user_credential_required");
+  }
+  return refused(kReadOnlyCredential, "read_only_credential");
 }
 
 bool user_credential_covers_key_role(const Caller& caller, KeyRole /*role*/) {

@@ -18,6 +18,15 @@ const char* role_name(Role role);                       // "owner"
 const char* role_display(Role role);                    // "Owner"
 std::optional<Role> parse_role(std::string_view text);  // exact lower-case names
 
+// What holds an authority below the caller's membership role: named in a refusal
+// so that a 403 says which rule refused, not only that one did.
+enum class AuthorityCap {
+  none,                  // a user credential acting with its membership's full authority
+  read_only_credential,  // an editor or readonly key (csb or csu): reads only
+  manager_key,           // a csb manager key: never owner-only actions
+  publishable_key,       // a cpk key: whoami and its organization only
+};
+
 // What one organization lets a caller do. Every flag is false when !visible.
 struct OrgAuthority {
   bool visible = false;            // may know the organization exists (else not_found)
@@ -31,6 +40,7 @@ struct OrgAuthority {
   bool read_audit = false;         // GET /organizations/{id}/events (owner or manager)
   bool leave = false;              // remove the caller's own membership
   std::optional<Role> membership_role;  // the caller's role, for user credentials
+  AuthorityCap cap = AuthorityCap::none;
 };
 
 enum class OrgAction {
@@ -60,7 +70,9 @@ OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> member
 bool allows(const OrgAuthority& authority, OrgAction action);
 
 // ok, or not_found when the organization is not visible, or forbidden when it
-// is visible but the action is not allowed.
+// is visible but the action is not allowed. A forbidden error names the rule in
+// its detail and carries a stable machine `reason`: owner_required,
+// owner_or_manager_required, read_only_credential or publishable_key_scope.
 Status check_org_action(const OrgAuthority& authority, OrgAction action);
 
 // Whether an authority may create (or hold) a key of role `role`: a manager key
@@ -78,7 +90,9 @@ enum class UserAction {
   write_preferences,    // user credential with write authority
 };
 
-// ok or forbidden. A csu key with role editor/readonly reads only.
+// ok or forbidden, with reason user_credential_required (an org key where only a
+// user's own credential may act), read_only_credential (a csu key with role
+// editor/readonly, which reads only) or publishable_key_scope.
 Status check_user_action(const Caller& caller, UserAction action);
 
 // Whether a user credential may create a csu key of `role` (its authority covers it).

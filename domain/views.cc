@@ -22,6 +22,7 @@ nlohmann::json organization_view(const OrganizationState& org) {
 
 nlohmann::json member_view(const Member& member) {
   return {{"id", member.id},
+          {"user_id", member.user_id},
           {"user_email", member.email},
           {"user_name", member.name},
           {"user_metadata", metadata_to_json(member.user_metadata)},

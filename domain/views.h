@@ -20,7 +20,8 @@ namespace closient {
 // Organization: id, name, country, is_brand, require_reauth_to_delete, metadata.
 nlohmann::json organization_view(const OrganizationState& org);
 
-// Member: id (membership id), user_email, user_name, user_metadata, role, role_display.
+// Member: id (membership id), user_id (so a client finds its own membership by
+// whoami's user_id), user_email, user_name, user_metadata, role, role_display.
 nlohmann::json member_view(const Member& member);
 
 // APIKey: id, name, description, role, kind, prefix, created, expires_at,

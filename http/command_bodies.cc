@@ -337,20 +337,20 @@ Result<Command> replace_preferences(const CommandInput& in) {
 const std::map<std::string_view, std::pair<Builder, bool>>& builders() {
   // operation id → (builder, takes a JSON body)
   static const std::map<std::string_view, std::pair<Builder, bool>> table = {
-      {"createOrganization", {create_organization, true}},
-      {"updateOrganization", {update_organization, true}},
-      {"deleteOrganization", {delete_organization, false}},
-      {"restoreOrganization", {restore_organization, false}},
-      {"inviteMember", {invite_member, true}},
-      {"updateMember", {update_member, true}},
-      {"removeMember", {remove_member, false}},
-      {"createOrganizationApiKey", {create_org_key, true}},
-      {"updateOrganizationApiKey", {update_org_key, true}},
-      {"revokeOrganizationApiKey", {revoke_org_key, false}},
-      {"createUserApiKey", {create_user_key, true}},
-      {"updateUserApiKey", {update_user_key, true}},
-      {"revokeUserApiKey", {revoke_user_key, false}},
-      {"replacePreferences", {replace_preferences, true}},
+      {"apps_accounts_api_organizations_create_organization", {create_organization, true}},
+      {"apps_accounts_api_organizations_update_organization", {update_organization, true}},
+      {"apps_accounts_api_organizations_delete_organization", {delete_organization, false}},
+      {"apps_accounts_api_organizations_restore_organization", {restore_organization, false}},
+      {"apps_accounts_api_members_invite_member", {invite_member, true}},
+      {"apps_accounts_api_members_update_member", {update_member, true}},
+      {"apps_accounts_api_members_remove_member", {remove_member, false}},
+      {"apps_accounts_api_api_keys_create_api_key", {create_org_key, true}},
+      {"apps_accounts_api_api_keys_update_api_key", {update_org_key, true}},
+      {"apps_accounts_api_api_keys_revoke_api_key", {revoke_org_key, false}},
+      {"apps_accounts_api_api_keys_create_user_api_key", {create_user_key, true}},
+      {"apps_accounts_api_api_keys_update_user_api_key", {update_user_key, true}},
+      {"apps_accounts_api_api_keys_revoke_user_api_key", {revoke_user_key, false}},
+      {"apps_accounts_api_preferences_replace_preferences", {replace_preferences, true}},
   };
   return table;
 }
@@ -373,7 +373,8 @@ Result<Command> command_from_request(const CommandInput& input) {
   static const nlohmann::json kNoBody;
   CommandInput in = input;
   if (in.body == nullptr) in.body = &kNoBody;
-  if (it->second.second && !in.body->is_object() && input.operation_id != "replacePreferences")
+  if (it->second.second && !in.body->is_object() &&
+      input.operation_id != "apps_accounts_api_preferences_replace_preferences")
     return Error::validation("body", "must be a JSON object");
   return it->second.first(in);
 }

@@ -17,7 +17,7 @@
 namespace closient::http {
 
 struct CommandInput {
-  std::string_view operation_id;         // "inviteMember"
+  std::string_view operation_id;         // "apps_accounts_api_members_invite_member"
   const PathParams* path = nullptr;      // never null
   const nlohmann::json* body = nullptr;  // null for operations without a body
   std::optional<uint64_t> if_match;      // from the If-Match header

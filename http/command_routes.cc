@@ -5,31 +5,44 @@
 
 #include "domain/views.h"
 #include "http/account_service.h"
+#include "http/api_description.h"
 #include "http/command_bodies.h"
 #include "http/json_body.h"
+#include "http/request_parameters.h"
 
 namespace closient::http {
 namespace {
 
 const char* const kCommandOperations[] = {
-    "createOrganization",
-    "updateOrganization",
-    "deleteOrganization",
-    "restoreOrganization",
-    "inviteMember",
-    "updateMember",
-    "removeMember",
-    "createOrganizationApiKey",
-    "updateOrganizationApiKey",
-    "revokeOrganizationApiKey",
-    "createUserApiKey",
-    "updateUserApiKey",
-    "revokeUserApiKey",
-    "replacePreferences",
+    "apps_accounts_api_organizations_create_organization",
+    "apps_accounts_api_organizations_update_organization",
+    "apps_accounts_api_organizations_delete_organization",
+    "apps_accounts_api_organizations_restore_organization",
+    "apps_accounts_api_members_invite_member",
+    "apps_accounts_api_members_update_member",
+    "apps_accounts_api_members_remove_member",
+    "apps_accounts_api_api_keys_create_api_key",
+    "apps_accounts_api_api_keys_update_api_key",
+    "apps_accounts_api_api_keys_revoke_api_key",
+    "apps_accounts_api_api_keys_create_user_api_key",
+    "apps_accounts_api_api_keys_update_user_api_key",
+    "apps_accounts_api_api_keys_revoke_user_api_key",
+    "apps_accounts_api_preferences_replace_preferences",
 };
 
 void set_etag(Response& response, const OrganizationState& org) {
   response.headers.set("ETag", "\"" + std::to_string(org.version) + "\"");
+}
+
+// Creates answer 200 (as published) and name what they made (RFC 9110 §8.7): the
+// body is a representation of the resource at this path.
+void set_created(Response& response, const std::string& path) {
+  response.headers.set("Content-Location", std::string(kApiBasePath) + path);
+}
+
+// The raw key is in this answer and nowhere else: no cache may keep it (§2).
+void set_no_store(Response& response) {
+  response.headers.set("Cache-Control", "no-store");
 }
 
 std::optional<int64_t> last_used_of(KeyUsageTracker* usage, const std::string& key_id) {
@@ -45,41 +58,61 @@ Result<Response> render(std::string_view operation, const CommandOutcome& outcom
   Error missing =
       Error::make(ErrorCode::internal_error, "The change was saved but cannot be shown.");
 
-  if (operation == "deleteOrganization" || operation == "revokeOrganizationApiKey" ||
-      operation == "revokeUserApiKey")
+  if (operation == "apps_accounts_api_organizations_delete_organization" ||
+      operation == "apps_accounts_api_api_keys_revoke_api_key" ||
+      operation == "apps_accounts_api_api_keys_revoke_user_api_key")
     return Response::empty(204);
-  if (operation == "createOrganization" || operation == "updateOrganization" ||
-      operation == "restoreOrganization") {
+  if (operation == "apps_accounts_api_organizations_create_organization" ||
+      operation == "apps_accounts_api_organizations_update_organization" ||
+      operation == "apps_accounts_api_organizations_restore_organization") {
     if (!org) return missing;
     Response response = Response::json(200, organization_view(*org));
     set_etag(response, *org);
+    if (operation == "apps_accounts_api_organizations_create_organization")
+      set_created(response, "/organizations/" + org->id);
     return response;
   }
-  if (operation == "inviteMember" || operation == "updateMember" || operation == "removeMember") {
+  if (operation == "apps_accounts_api_members_invite_member" ||
+      operation == "apps_accounts_api_members_update_member" ||
+      operation == "apps_accounts_api_members_remove_member") {
     const Member* member = org ? org->find_member(id) : nullptr;
     if (!member) return missing;
     Response response = Response::json(200, member_view(*member));
     set_etag(response, *org);
+    if (operation == "apps_accounts_api_members_invite_member")
+      set_created(response, "/organizations/" + org->id + "/members/" + member->id);
     return response;
   }
-  if (operation == "createOrganizationApiKey" || operation == "updateOrganizationApiKey") {
+  if (operation == "apps_accounts_api_api_keys_create_api_key" ||
+      operation == "apps_accounts_api_api_keys_update_api_key") {
     const ApiKey* key = org ? org->find_key(id) : nullptr;
     if (!key) return missing;
+    const bool created = operation == "apps_accounts_api_api_keys_create_api_key";
     Response response =
-        Response::json(200, operation == "createOrganizationApiKey"
-                                ? api_key_created_view(*key, outcome.decision.secret)
-                                : api_key_view(*key, last_used_of(usage, key->id)));
+        Response::json(200, created ? api_key_created_view(*key, outcome.decision.secret)
+                                    : api_key_view(*key, last_used_of(usage, key->id)));
     set_etag(response, *org);
+    if (created) {
+      set_created(response, "/organizations/" + org->id + "/api-keys/" + key->id);
+      set_no_store(response);
+    }
     return response;
   }
-  if (operation == "createUserApiKey" || operation == "updateUserApiKey") {
+  if (operation == "apps_accounts_api_api_keys_create_user_api_key" ||
+      operation == "apps_accounts_api_api_keys_update_user_api_key") {
     const ApiKey* key = user ? user->find_key(id) : nullptr;
     if (!key) return missing;
-    return Response::json(200, operation == "createUserApiKey"
-                                   ? api_key_created_view(*key, outcome.decision.secret)
-                                   : api_key_view(*key, last_used_of(usage, key->id)));
+    const bool created = operation == "apps_accounts_api_api_keys_create_user_api_key";
+    Response response =
+        Response::json(200, created ? api_key_created_view(*key, outcome.decision.secret)
+                                    : api_key_view(*key, last_used_of(usage, key->id)));
+    if (created) {
+      set_created(response, "/api-keys/" + key->id);
+      set_no_store(response);
+    }
+    return response;
   }
-  if (operation == "replacePreferences") {
+  if (operation == "apps_accounts_api_preferences_replace_preferences") {
     if (!user) return missing;
     return Response::json(200, preferences_view(user->preferences));
   }
@@ -119,6 +152,9 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
   Reply reply = passed->reply;
   const std::string operation = context.route->operation_id;
   auto fail = [&](const Error& error) { reply.send(context.problem(error)); };
+  if (Status parameters = check_parameters(context); !parameters.ok()) {
+    return fail(parameters.error());
+  }
 
   Result<std::optional<uint64_t>> if_match = parse_if_match(context.request.headers);
   if (!if_match.ok()) return fail(if_match.error());

@@ -22,6 +22,12 @@ struct Exchange {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::shared_ptr<ExchangeNotes> notes = std::make_shared<ExchangeNotes>();
   const DispatcherOptions* options = nullptr;
+  // What the answer's own headers depend on.
+  bool rate_limited = false;  // below the base path
+  bool cors = false;          // a CORS route
+  PresentedCredentials credentials;
+  std::string remote_address;
+  Headers request_headers;  // CORS routes only: the Origin and preflight fields
   Reply downstream;
 
   explicit Exchange(Reply reply) : downstream(std::move(reply)) {}
@@ -32,6 +38,14 @@ struct Exchange {
 
   void finish(Response response) {
     response.headers.set(kRequestIdHeader, request_id);
+    if (rate_limited && options->rate_limit_window &&
+        !response.headers.contains("RateLimit-Policy")) {
+      response.headers.set_all(
+          options->rate_limit_window(credentials, remote_address, received_at_ms));
+    }
+    if (cors && options->cors != nullptr) {
+      response.headers.set_all(options->cors->answer_headers(request_headers));
+    }
     const double latency_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (options->metrics != nullptr) {
@@ -103,6 +117,9 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
   exchange->path = request.path;
   exchange->received_at_ms = options_.clock();
   exchange->options = &options_;
+  exchange->rate_limited = request.path.rfind(options_.rate_limited_prefix, 0) == 0;
+  exchange->credentials = extract_credentials(request.headers);
+  exchange->remote_address = request.remote_address;
   if (options_.metrics != nullptr) options_.metrics->request_started();
 
   // Every answer, including the fallback for a handler that drops its reply, goes
@@ -121,6 +138,10 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
     return;
   }
   exchange->route = lookup.route->path_template;
+  if (lookup.route->cors) {
+    exchange->cors = true;
+    exchange->request_headers = request.headers;
+  }
 
   if (request.body.size() > options_.max_body_bytes) {
     reply.send(exchange->problem(Error::make(
@@ -139,7 +160,7 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
   }
 
   RequestContext context;
-  context.credentials = extract_credentials(request.headers);
+  context.credentials = exchange->credentials;
   context.request = std::move(request);
   context.route = lookup.route;
   context.path_params = std::move(lookup.params);

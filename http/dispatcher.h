@@ -2,12 +2,16 @@
 // its id, routes it (404 / 405 with Allow), enforces the 64 KiB body limit (413),
 // and hands it to the handler bound to its operation (503 while none is bound).
 // On the way out every response gets X-Request-ID, is counted in the metrics and
-// written to the access log.
+// written to the access log. Below the API's base path every response also
+// carries the rate-limit headers (§7): handlers behind the authentication gate
+// set them; for every other answer (404, 405, 413, open routes) the dispatcher
+// asks `rate_limit_window`. Answers of CORS routes get their CORS headers here.
 //
 // A Service plugs in by binding handlers to operation ids before the server starts:
 //
 //   Status Service::bind_routes(Dispatcher& dispatcher) {
-//     return dispatcher.bind("getMember", [this](RequestContext context, Reply reply) {
+//     return dispatcher.bind("apps_accounts_api_members_get_member", [this](RequestContext context,
+//     Reply reply) {
 //       ...  reply.send(Response::json(200, member));  // now, or later from any thread
 //     });
 //   }
@@ -22,7 +26,10 @@
 
 #include "events/result.h"
 #include "http/access_log.h"
+#include "http/api_description.h"
 #include "http/clock.h"
+#include "http/cors.h"
+#include "http/credentials.h"
 #include "http/http_metrics.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -38,11 +45,20 @@ inline constexpr std::size_t kMaxRequestBodyBytes = 64 * 1024;
 // values (context.problem(error)).
 using RouteHandler = std::function<void(RequestContext context, Reply reply)>;
 
+// The rate-limit headers of an answer that did not pass the authentication gate
+// (AuthenticationGate::window_headers): thread-safe, counting nothing.
+using RateLimitWindowView = std::function<Headers(const PresentedCredentials& presented,
+                                                  std::string_view remote_address, int64_t now_ms)>;
+
 struct DispatcherOptions {
   AccessLog* access_log = nullptr;  // optional
   HttpMetrics* metrics = nullptr;   // optional
   WallClock clock = system_now_ms;
   std::size_t max_body_bytes = kMaxRequestBodyBytes;
+  // Responses to paths below this prefix carry rate-limit headers.
+  std::string rate_limited_prefix = std::string(kApiBasePath) + "/";
+  RateLimitWindowView rate_limit_window;  // optional: without it, only the gate sets them
+  const CorsPolicy* cors = nullptr;       // optional: without it, no CORS headers at all
 };
 
 class Dispatcher {

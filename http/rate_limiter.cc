@@ -53,19 +53,28 @@ int64_t RateLimitDecision::retry_after_seconds() const {
   return std::max<int64_t>(wait, 1);
 }
 
-Headers RateLimitDecision::headers() const {
-  const RateLimitWindow& window = most_restrictive();
+Headers rate_limit_headers(std::string policy, const RateLimitWindow& window, int64_t now_seconds) {
   const std::string limit = std::to_string(window.limit);
   const std::string remaining = std::to_string(window.remaining);
   Headers headers;
-  headers.add("RateLimit-Policy",
-              std::to_string(minute.limit) + ";w=60, " + std::to_string(day.limit) + ";w=86400");
+  headers.add("RateLimit-Policy", std::move(policy));
   headers.add("RateLimit-Limit", limit);
   headers.add("RateLimit-Remaining", remaining);
-  headers.add("RateLimit-Reset", std::to_string(window.reset_at - now));
+  headers.add("RateLimit-Reset", std::to_string(window.reset_at - now_seconds));
   headers.add("X-RateLimit-Limit", limit);
   headers.add("X-RateLimit-Remaining", remaining);
   headers.add("X-RateLimit-Reset", std::to_string(window.reset_at));
+  return headers;
+}
+
+Headers RateLimitDecision::window_headers() const {
+  return rate_limit_headers(
+      std::to_string(minute.limit) + ";w=60, " + std::to_string(day.limit) + ";w=86400",
+      most_restrictive(), now);
+}
+
+Headers RateLimitDecision::headers() const {
+  Headers headers = window_headers();
   if (!allowed) headers.add("Retry-After", std::to_string(retry_after_seconds()));
   return headers;
 }
@@ -125,6 +134,26 @@ RateLimitDecision RateLimiter::admit(std::string_view credential_id, const RateL
     ++usage.minute.count;
     ++usage.day.count;
   }
+  decision.minute = describe(usage.minute, kMinuteSeconds, limits.per_minute);
+  decision.day = describe(usage.day, kDaySeconds, limits.per_day);
+  return decision;
+}
+
+RateLimitDecision RateLimiter::peek(std::string_view credential_id, const RateLimits& limits,
+                                    int64_t now_seconds) {
+  Shard& shard = shard_for(credential_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  // A copy, rolled forward: peeking neither counts nor creates state.
+  Shard::Usage usage;
+  if (auto it = shard.usage.find(std::string(credential_id)); it != shard.usage.end()) {
+    usage = it->second;
+  }
+  usage.minute.roll(now_seconds, kMinuteSeconds);
+  usage.day.roll(now_seconds, kDaySeconds);
+
+  RateLimitDecision decision;
+  decision.now = now_seconds;
+  decision.allowed = usage.minute.count < limits.per_minute && usage.day.count < limits.per_day;
   decision.minute = describe(usage.minute, kMinuteSeconds, limits.per_minute);
   decision.day = describe(usage.day, kDaySeconds, limits.per_day);
   return decision;

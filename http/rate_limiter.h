@@ -43,6 +43,11 @@ struct RateLimitWindow {
   int64_t reset_at = 0;    // Unix time the window ends
 };
 
+// The six headers that describe one window, as §7 spells them, plus the policy:
+// RateLimit-Policy, RateLimit-Limit/Remaining/Reset (seconds until reset) and
+// X-RateLimit-Limit/Remaining/Reset (Unix time of the reset).
+Headers rate_limit_headers(std::string policy, const RateLimitWindow& window, int64_t now_seconds);
+
 struct RateLimitDecision {
   bool allowed = false;
   int64_t now = 0;  // Unix seconds the decision was taken at
@@ -57,6 +62,9 @@ struct RateLimitDecision {
   // RateLimit-Policy, RateLimit-Limit/Remaining/Reset, X-RateLimit-Limit/Remaining/Reset,
   // and Retry-After when refused. They belong on every authenticated response.
   Headers headers() const;
+  // The same without Retry-After: the window as it stands, for an answer that
+  // was not itself refused for the limit (a 404 of a request that was not counted).
+  Headers window_headers() const;
   // The 429 to answer when refused.
   Error error() const;
 };
@@ -70,6 +78,10 @@ class RateLimiter {
   // windows have room.
   RateLimitDecision admit(std::string_view credential_id, const RateLimits& limits,
                           int64_t now_seconds);
+  // What admit() would answer, without counting anything: for answers given
+  // without running the route (unknown routes, oversized bodies, open routes).
+  RateLimitDecision peek(std::string_view credential_id, const RateLimits& limits,
+                         int64_t now_seconds);
 
   // Credentials with state kept (for tests and metrics).
   std::size_t tracked_credentials() const;

@@ -20,7 +20,10 @@ namespace closient::http {
 struct RouteSpec {
   std::string method;         // "GET"
   std::string path_template;  // "/account/api/v1/organizations/{id}"
-  std::string operation_id;   // "getOrganization", unique
+  std::string operation_id;   // "apps_accounts_api_organizations_get_organization", unique
+  // A route a publishable key may call, which browsers of the configured origins
+  // may call too (http/cors.h).
+  bool cors = false;
 };
 
 class PathParams {

@@ -1,5 +1,6 @@
 // The routes every deployment answers without credentials: liveness, readiness,
-// metrics, the OpenAPI document and the RFC 9727 API catalog.
+// metrics, the OpenAPI document, the RFC 9727 API catalog, and the CORS
+// preflights of the routes browsers may call.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@ namespace closient::http {
 struct SystemRoutesOptions {
   const MetricsRegistry* metrics = nullptr;  // required for /metrics
   std::function<bool()> is_ready;            // readiness; empty means always ready
+  const CorsPolicy* cors = nullptr;          // preflights; null allows no origin
 };
 
 Status bind_system_routes(Dispatcher& dispatcher, SystemRoutesOptions options);

@@ -31,7 +31,8 @@ nlohmann::json page_envelope(nlohmann::json data, const PageRequest& request,
             {"total_count", total_count},
             {"total_pages", total_pages},
             {"has_next", request.page < total_pages},
-            {"has_previous", request.page > 1}}}};
+            // An empty collection has no pages at all, so no page has a previous one.
+            {"has_previous", request.page > 1 && total_pages > 0}}}};
 }
 
 }  // namespace closient

@@ -4,6 +4,7 @@
 //
 // Global flags may appear before or after the command. Exit status: 0 success,
 // 1 failure (one line on stderr), 2 bad command line, 3 verify found a problem.
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "domain/openssl_random.h"
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/output.h"
+#include "tools/build_info.h"
 
 namespace {
 
@@ -30,6 +32,7 @@ constexpr char kOverview[] =
     "  --request-id ID    request id stamped on the events this run appends\n"
     "                     (1-128 of [A-Za-z0-9._-]; default: generated)\n"
     "  --help             this help; COMMAND --help for a command's\n"
+    "  --version          the version and the build's git commit\n"
     "\n"
     "Commands:\n";
 
@@ -139,6 +142,10 @@ std::vector<std::string> skip_leading_globals(const std::vector<std::string>& wo
 
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "--version") {
+    std::printf("accountctl %s (commit %s)\n", closient::kBuildVersion, closient::kBuildCommit);
+    return kExitOk;
+  }
   std::vector<std::string> globals;
   std::vector<std::string> rest = skip_leading_globals(words, &globals);
 

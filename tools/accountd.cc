@@ -1,7 +1,7 @@
 // accountd: the account service's HTTP server.
 //
 //   accountd --data DIR --listen HOST:PORT [--threads N] [--sync always|never]
-//            [--bootstrap-demo]
+//            [--cors-origin ORIGIN]... [--bootstrap-demo]
 //
 // Exit status: 0 after a clean stop on SIGINT/SIGTERM, 1 when the data directory or
 // the address cannot be used, 2 for a bad command line.
@@ -16,10 +16,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/result.h"
 #include "http/access_log.h"
 #include "http/api_description.h"
+#include "http/cors.h"
 #include "http/dispatcher.h"
 #include "http/http_metrics.h"
 #include "http/listen_address.h"
@@ -28,6 +30,7 @@
 #include "http/signals.h"
 #include "http/system_routes.h"
 #include "tools/accountd/service_wiring.h"
+#include "tools/build_info.h"
 
 namespace {
 
@@ -36,7 +39,7 @@ using namespace closient::http;
 
 constexpr char kUsage[] =
     "usage: accountd [--data DIR] [--listen HOST:PORT] [--threads N] [--sync always|never]\n"
-    "                [--bootstrap-demo]\n"
+    "                [--cors-origin ORIGIN]... [--bootstrap-demo]\n"
     "\n"
     "Serves the Closient Account API.\n"
     "\n"
@@ -45,8 +48,12 @@ constexpr char kUsage[] =
     "  --threads N         HTTP I/O threads, 1-256 (default 2)\n"
     "  --sync MODE         always: acknowledge writes after their fsync (default);\n"
     "                      never: skip the fsync (faster, loses the last writes on a crash)\n"
+    "  --cors-origin ORIGIN  let web pages of ORIGIN (https://app.example.com, or * for any)\n"
+    "                      call the routes a publishable key may: GET /whoami and\n"
+    "                      GET /organizations/{id} (CORS, never with credentials); repeatable\n"
     "  --bootstrap-demo    on an empty data directory, create a demo owner and organization\n"
     "                      and print its API key once\n"
+    "  --version           print the version and the build's git commit\n"
     "  --help              show this help\n"
     "\n"
     "Prints 'listening on http://HOST:PORT' once serving. Stops cleanly on SIGINT or SIGTERM.\n";
@@ -57,6 +64,7 @@ struct Options {
   std::size_t threads = 2;
   bool sync_writes = true;
   bool bootstrap_demo = false;
+  std::vector<std::string> cors_origins;
 };
 
 struct UsageError {
@@ -113,6 +121,12 @@ std::optional<UsageError> parse_options(int argc, char** argv, Options& options)
         }
         options.sync_writes = *value == "always";
       }
+    } else if (flag_matches(arg, "--cors-origin")) {
+      if (auto value = take_value(argc, argv, i, "--cors-origin", arg, error)) {
+        Result<std::string> origin = parse_cors_origin(*value);
+        if (!origin.ok()) return UsageError{origin.error().detail};
+        options.cors_origins.push_back(std::move(origin).value());
+      }
     } else if (arg == "--bootstrap-demo") {
       options.bootstrap_demo = true;
     } else {
@@ -168,6 +182,10 @@ int main(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::printf("accountd %s (commit %s)\n", kBuildVersion, kBuildCommit);
+      return 0;
+    }
   }
   Options options;
   if (const auto error = parse_options(argc, argv, options)) {
@@ -201,12 +219,15 @@ int main(int argc, char** argv) {
 
   Result<Router> router = build_router(api_route_specs());
   if (!router.ok()) return fail(1, "route table: " + router.error().detail);
+  const CorsPolicy cors(options.cors_origins);
   DispatcherOptions dispatcher_options;
   dispatcher_options.access_log = &access_log;
   dispatcher_options.metrics = &http_metrics;
+  dispatcher_options.rate_limit_window = service.value()->rate_limit_window();
+  dispatcher_options.cors = &cors;
   Dispatcher dispatcher(std::move(router).value(), dispatcher_options);
 
-  Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}});
+  Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}, &cors});
   if (bound.ok()) bound = service.value()->bind_routes(dispatcher);
   if (!bound.ok()) return fail(1, "binding routes: " + bound.error().detail);
 

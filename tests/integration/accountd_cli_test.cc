@@ -1,6 +1,7 @@
 // accountd's command line: help, bad flags and values, unusable data directories.
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <regex>
 
 #include "integration/server_process.h"
 
@@ -27,7 +28,8 @@ BOOST_AUTO_TEST_CASE(help_prints_usage_and_exits_0) {
   const CommandResult result = run_accountd({"--help"});
   BOOST_TEST(result.exit_code == 0);
   BOOST_TEST(result.out.find("usage: accountd") == 0u);
-  for (const char* flag : {"--data", "--listen", "--threads", "--sync", "--bootstrap-demo"}) {
+  for (const char* flag : {"--data", "--listen", "--threads", "--sync", "--cors-origin",
+                           "--bootstrap-demo", "--version"}) {
     BOOST_TEST(result.out.find(flag) != std::string::npos, flag);
   }
   BOOST_TEST(result.err.empty());
@@ -42,6 +44,22 @@ BOOST_AUTO_TEST_CASE(bad_flags_and_values_exit_2_with_one_line) {
   expect_usage_error({"--listen", "nowhere"}, "--listen");
   expect_usage_error({"--listen", "127.0.0.1:70000"}, "--listen");
   expect_usage_error({"--data"}, "--data needs a value");
+  expect_usage_error({"--cors-origin", "app.example.com"}, "--cors-origin");
+  expect_usage_error({"--cors-origin=https://app.example.com/"}, "--cors-origin");
+  expect_usage_error({"--cors-origin"}, "--cors-origin needs a value");
+}
+
+BOOST_AUTO_TEST_CASE(version_names_the_version_and_the_commit) {
+  for (const CommandResult& result :
+       {run_accountd({"--version"}), closient::testing::run_accountctl({"--version"})}) {
+    BOOST_TEST(result.exit_code == 0);
+    // "accountd 1.0.0 (commit 0dcb2ec1f3a4)"; packaging.install_and_version checks
+    // that the commit is the source tree's.
+    static const std::regex line(
+        R"(^account(d|ctl) [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{7,40}(-dirty)?|unknown)\)\n$)");
+    BOOST_TEST(std::regex_match(result.out, line), result.out);
+    BOOST_TEST(result.err.empty());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_data_path_that_is_a_file_exits_1) {

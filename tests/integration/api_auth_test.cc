@@ -20,8 +20,9 @@ Client api() {
 void expect_unauthorized(const HttpResponse& response) {
   expect_problem(response, 401, "unauthorized", std::string(kBase) + "/whoami");
   BOOST_TEST(response.header("WWW-Authenticate").value_or("").find("Bearer") == 0u);
-  // Not authenticated: no allowance to report.
-  BOOST_TEST(!response.header("RateLimit-Limit").has_value());
+  // Not authenticated: the headers describe the address's failed-authentication window.
+  BOOST_TEST(response.header("RateLimit-Policy").value_or("") == "60;w=60");
+  BOOST_TEST(response.header("RateLimit-Limit").value_or("") == "60");
 }
 
 }  // namespace
@@ -157,8 +158,15 @@ BOOST_AUTO_TEST_CASE(sessions_need_the_csrf_token_to_write) {
       "session without csrf", w.owner_session.headers[0].second.substr(strlen("sessionid=")));
   const HttpResponse refused = c.put(path, no_csrf, json{{"name", "Acme"}});
   expect_problem(refused, 403, "forbidden");
+  BOOST_TEST(body_of(refused).value("reason", "") == "csrf_token_missing");
   const Credential wrong_csrf{"wrong csrf", no_csrf.headers, {{"X-CSRF-Token", "not-the-token"}}};
-  expect_problem(c.put(path, wrong_csrf, json{{"name", "Acme"}}), 403, "forbidden");
+  const HttpResponse mismatched = c.put(path, wrong_csrf, json{{"name", "Acme"}});
+  expect_problem(mismatched, 403, "forbidden");
+  BOOST_TEST(body_of(mismatched).value("reason", "") == "csrf_token_mismatch");
+  // A missing token and a wrong one are told apart, so a client knows which to fix.
+  BOOST_TEST(body_of(refused).value("detail", "") != body_of(mismatched).value("detail", ""));
+  BOOST_TEST(body_of(refused).value("detail", "").find("none was sent") != std::string::npos);
+  BOOST_TEST(body_of(mismatched).value("detail", "").find("does not match") != std::string::npos);
   expect_problem(c.post("/organizations", no_csrf, json{{"name", "S"}, {"country", "DE"}}), 403,
                  "forbidden");
   BOOST_TEST(c.put(path, w.owner_session, json{{"name", "Acme"}}).status == 200);
@@ -241,6 +249,11 @@ BOOST_AUTO_TEST_CASE(repeated_failed_authentication_is_throttled_per_address) {
   BOOST_TEST(retry_after >= 1);
   BOOST_TEST(retry_after <= 60);
   BOOST_TEST(retry_after >= 60 - unix_now() % 60 - 2);
+  // The 429 carries the window it enforces, exhausted (§7: every response).
+  BOOST_TEST(limited.header("RateLimit-Policy").value_or("") == "60;w=60");
+  BOOST_TEST(limited.header("RateLimit-Remaining").value_or("") == "0");
+  BOOST_TEST(limited.header("X-RateLimit-Remaining").value_or("") == "0");
+  BOOST_TEST(limited.header("RateLimit-Reset").value_or("") == std::to_string(retry_after));
   expect_problem(c.get("/whoami", session("bad session", "nope")), 429, "rate_limited");
   BOOST_TEST(c.get("/whoami", good).status == 200);
   BOOST_TEST(c.get("/organizations", good).status == 200);

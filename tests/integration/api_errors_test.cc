@@ -130,12 +130,14 @@ BOOST_AUTO_TEST_CASE(a_wrong_method_is_405_with_allow) {
   const std::string org = std::string(kBase) + "/organizations/" + w.org_a;
   const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
       {"DELETE", std::string(kBase) + "/organizations", "GET, HEAD, POST"},
-      {"PATCH", org, "DELETE, GET, HEAD, PUT"},
+      // Browsers may call GET /organizations/{id} with a publishable key: it has a preflight.
+      {"PATCH", org, "DELETE, GET, HEAD, PUT, OPTIONS"},
       {"GET", org + "/restore", "POST"},
       {"PATCH", org + "/members/" + w.mia.member_id, "DELETE, GET, HEAD, PUT"},
       {"PUT", org + "/api-keys/" + w.csb_readonly_id, "DELETE, GET, HEAD, PATCH"},
       {"GET", std::string(kBase) + "/api-keys/" + w.csu_readonly_id, "DELETE, PATCH"},
-      {"POST", std::string(kBase) + "/whoami", "GET, HEAD"},
+      {"POST", std::string(kBase) + "/whoami", "GET, HEAD, OPTIONS"},
+      {"OPTIONS", std::string(kBase) + "/organizations", "GET, HEAD, POST"},
       {"DELETE", std::string(kBase) + "/preferences", "GET, HEAD, PUT"},
       {"POST", "/healthz", "GET, HEAD"},
   };
@@ -161,6 +163,66 @@ BOOST_AUTO_TEST_CASE(seen_but_not_allowed_is_403) {
       api().put("/organizations/" + w.org_a, w.editor_token, json{{"name", "Mine"}});
   expect_problem(response, 403, "forbidden", std::string(kBase) + "/organizations/" + w.org_a);
   BOOST_TEST(api().ok("GET", "/organizations/" + w.org_a, w.editor_token)["name"] == "Acme");
+}
+
+BOOST_AUTO_TEST_CASE(a_403_names_the_rule_that_refused) {
+  World& w = world();
+  const Client c = api();
+  const std::string org = "/organizations/" + w.org_a;
+  // Its own organization, so that no earlier test's setting can let the delete through.
+  const std::string doomed =
+      "/organizations/" +
+      c.ok("POST", "/organizations", w.owner_token, json{{"name", "Kept"}, {"country", "DE"}})["id"]
+          .get<std::string>();
+  struct Case {
+    std::string what;
+    HttpResponse response;
+    std::string reason;
+    std::string detail;  // a part of the detail that states the rule
+  };
+  const std::vector<Case> cases = {
+      {"a manager removes an owner", c.del(org + "/members/" + w.ann.member_id, w.manager_token),
+       "owner_required",
+       "Only an owner can grant or take away the owner role, or remove an owner."},
+      {"a manager makes someone owner",
+       c.put(org + "/members/" + w.bill.member_id, w.manager_token, json{{"role", "owner"}}),
+       "owner_required", "Your role here is manager."},
+      {"a manager key makes someone owner",
+       c.put(org + "/members/" + w.bill.member_id, w.csb_manager, json{{"role", "owner"}}),
+       "owner_required", "A business key never acts as an owner."},
+      {"a manager updates the organization", c.put(org, w.manager_token, json{{"name", "M"}}),
+       "owner_required", "Only an owner can update the organization."},
+      {"billing invites", c.post(org + "/members", w.billing_token, json{{"email", "x@e.com"}}),
+       "owner_or_manager_required", "Only an owner or a manager can invite members"},
+      {"an editor lists keys", c.get(org + "/api-keys", w.editor_token),
+       "owner_or_manager_required", "manage the organization's API keys"},
+      {"an editor reads events", c.get(org + "/events", w.editor_token),
+       "owner_or_manager_required", "read the organization's events"},
+      {"a readonly key writes", c.put(org, w.csb_readonly, json{{"name", "R"}}),
+       "read_only_credential", "editor or readonly"},
+      {"a readonly csu key creates an organization",
+       c.post("/organizations", w.csu_readonly, json{{"name", "R"}, {"country", "DE"}}),
+       "read_only_credential", "editor or readonly"},
+      {"an org key creates an organization",
+       c.post("/organizations", w.csb_manager, json{{"name", "R"}, {"country", "DE"}}),
+       "user_credential_required", "an organization key cannot"},
+      {"an org key reads preferences", c.get("/preferences", w.csb_manager),
+       "user_credential_required", "an organization key cannot"},
+      {"a publishable key lists organizations", c.get("/organizations", w.cpk),
+       "publishable_key_scope", "whoami and its own organization"},
+      {"a stale session deletes", c.del(doomed, w.stale_owner_session), "reauthentication_required",
+       "15 minutes"},
+  };
+  for (const Case& refused : cases) {
+    BOOST_TEST_CONTEXT(refused.what) {
+      expect_problem(refused.response, 403, "forbidden");
+      const json body = body_of(refused.response);
+      BOOST_TEST(body.value("reason", "") == refused.reason);
+      BOOST_TEST(body.value("detail", "").find(refused.detail) != std::string::npos,
+                 body.value("detail", ""));
+    }
+  }
+  BOOST_TEST(api().ok("GET", org, w.owner_token)["name"] == "Acme");
 }
 
 BOOST_AUTO_TEST_CASE(unseen_is_404_with_the_contracts_detail) {
@@ -219,6 +281,49 @@ BOOST_AUTO_TEST_CASE(validation_errors_are_422_naming_each_field) {
   expect_invalid(api().get("/organizations/12345/members", w.owner_token), "org_id");
   expect_invalid(api().get("/organizations/" + w.org_a + "/events?limit=0", w.owner_token),
                  "limit");
+}
+
+// The fields a 422 names, in order.
+std::vector<std::string> invalid_fields(const HttpResponse& response) {
+  std::vector<std::string> fields;
+  if (response.status != 422) return fields;
+  for (const json& e : part(body_of(response), "errors")) fields.push_back(e["field"]);
+  return fields;
+}
+
+BOOST_AUTO_TEST_CASE(a_422_lists_every_invalid_path_and_query_parameter) {
+  World& w = world();
+  const Client c = api();
+  using Fields = std::vector<std::string>;
+  struct Case {
+    std::string method, path;
+    Fields fields;
+  };
+  const std::string org = "/organizations/" + w.org_a;
+  const std::vector<Case> cases = {
+      {"GET", "/organizations/bad-org/members/bad-member", {"org_id", "member_id"}},
+      {"PUT", "/organizations/bad-org/members/bad-member", {"org_id", "member_id"}},
+      {"DELETE", "/organizations/bad-org/members/bad-member", {"org_id", "member_id"}},
+      {"GET", "/organizations/x/api-keys/y", {"organization_id", "key_id"}},
+      {"PATCH", "/organizations/x/api-keys/y", {"organization_id", "key_id"}},
+      {"GET",
+       org + "/members?page=0&page_size=101&role=admin&as_of=yesterday",
+       {"page", "page_size", "role", "as_of"}},
+      {"GET", "/organizations/bad/members?page=x&role=boss", {"org_id", "page", "role"}},
+      {"GET", org + "/events?after=-1&limit=5000", {"after", "limit"}},
+      {"GET", "/organizations/bad/events?limit=0", {"id", "limit"}},
+      {"GET", "/organizations?page=0&page_size=0", {"page", "page_size"}},
+  };
+  for (const Case& bad : cases) {
+    BOOST_TEST_CONTEXT(bad.method << " " << bad.path) {
+      const bool with_body = bad.method == "PUT" || bad.method == "PATCH";
+      const HttpResponse response =
+          c.call(bad.method, bad.path, w.owner_token,
+                 with_body ? std::optional<json>(json{{"role", "editor"}}) : std::nullopt);
+      expect_problem(response, 422, "validation_error");
+      BOOST_TEST(invalid_fields(response) == bad.fields, response.body);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(over_the_limit_is_429) {

@@ -62,6 +62,31 @@ BOOST_AUTO_TEST_CASE(invite_creates_the_user_and_answers_the_member) {
                  "conflict");
 }
 
+BOOST_AUTO_TEST_CASE(a_member_names_its_user_so_a_client_finds_its_own_membership) {
+  World& w = world();
+  const Client c = api();
+  // Inviting an existing user answers that user's id, not only a new membership id.
+  const json bob = c.ok("POST", members_of(new_org("Find me")), w.owner_token,
+                        json{{"email", "bob@example.com"}, {"role", "editor"}});
+  BOOST_TEST(bob["user_id"] == w.bob.user_id);
+  BOOST_TEST(bob["id"] != w.bob.user_id);
+
+  // Every caller finds itself in the list by whoami's user_id, without matching emails.
+  for (const Person* person : {&w.ann, &w.mia, &w.bill, &w.eddie}) {
+    const Credential& who = w.bearer_of(*person);
+    const json me = c.ok("GET", "/whoami", who);
+    const json page = c.ok("GET", members_of(w.org_a) + "?page_size=100", who);
+    int found = 0;
+    for (const json& member : page["data"]) {
+      if (member["user_id"] != me["user_id"]) continue;
+      ++found;
+      BOOST_TEST(member["id"] == person->member_id);
+      BOOST_TEST(member["user_email"] == person->email);
+    }
+    BOOST_TEST(found == 1, person->email);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(invite_validates_its_body) {
   World& w = world();
   const Client c = api();
@@ -228,6 +253,10 @@ BOOST_AUTO_TEST_CASE(an_empty_list_has_zero_pages) {
   World& w = world();
   const json data = expect_page(api().get("/api-keys", w.billing_token), 1, 25, 0);
   BOOST_TEST(data == json::array());
+  // Any page of an empty list: no previous page either (there are no pages at all).
+  const HttpResponse third = api().get("/api-keys?page=3", w.billing_token);
+  expect_page(third, 3, 25, 0);
+  BOOST_TEST(body_of(third)["pagination"]["has_previous"] == false);
 }
 
 BOOST_AUTO_TEST_CASE(a_member_may_leave_and_a_removed_member_loses_access_at_once) {

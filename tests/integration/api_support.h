@@ -137,6 +137,8 @@ inline void expect_problem(const HttpResponse& response, int status, const std::
       BOOST_TEST(response.header("Retry-After").has_value());
     }
     if (status == 401) BOOST_TEST(response.header("WWW-Authenticate").value_or("") != "");
+    // Every refusal names its rule with a stable machine reason.
+    if (status == 403) BOOST_TEST(body.value("reason", "") != "");
   }
 }
 
@@ -170,8 +172,10 @@ inline void expect_member(const json& member) {
   static const std::map<std::string, std::string> display = {
       {"owner", "Owner"}, {"manager", "Manager"}, {"billing", "Billing"}, {"editor", "Editor"}};
   BOOST_TEST_CONTEXT("Member " << member.dump()) {
-    BOOST_TEST(member.size() == 6u);
+    BOOST_TEST(member.size() == 7u);
     BOOST_TEST(is_shortuuid(member["id"]));
+    BOOST_TEST(is_shortuuid(member["user_id"]));
+    BOOST_TEST(member["user_id"] != member["id"]);
     BOOST_TEST(member["user_email"].is_string());
     BOOST_TEST(member["user_name"].is_string());
     BOOST_TEST(member["user_metadata"].is_object());
@@ -216,7 +220,7 @@ inline json expect_page(const HttpResponse& response, int page, int page_size, i
     BOOST_TEST(p["total_count"] == total_count);
     BOOST_TEST(p["total_pages"] == total_pages);
     BOOST_TEST(p["has_next"] == (page < total_pages));
-    BOOST_TEST(p["has_previous"] == (page > 1));
+    BOOST_TEST(p["has_previous"] == (page > 1 && total_pages > 0));
   }
   BOOST_TEST_REQUIRE(body["data"].is_array());
   const int expected =
@@ -366,6 +370,26 @@ class Client {
   uint16_t port_;
 };
 
+// Records one answer of pipelined() with the request it answers (see
+// exchange_recorder.h), reading method, target and headers off the raw request.
+inline void record_pipelined(const std::string& request, const HttpResponse& response) {
+  std::istringstream lines(request.substr(0, request.find("\r\n\r\n")));
+  std::string method, target, line;
+  lines >> method >> target;
+  std::getline(lines, line);  // the rest of the request line
+  HeaderList headers;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    headers.emplace_back(line.substr(0, colon), value);
+  }
+  closient::testing::record_exchange(method, target, headers, response.status, response.headers,
+                                     response.body);
+}
+
 // Sends `requests` (each a complete HTTP/1.1 request) in one write on one
 // keep-alive connection, as a pipelining client does, and reads the answers
 // until all have come or the connection closes. Each answer's body is framed by
@@ -417,6 +441,7 @@ inline std::vector<HttpResponse> pipelined(uint16_t port, const std::vector<std:
       if (raw.size() >= blank + 4 + length) {
         response.body = raw.substr(blank + 4, length);
         raw.erase(0, blank + 4 + length);
+        record_pipelined(requests[answers.size()], response);
         answers.push_back(std::move(response));
         continue;
       }

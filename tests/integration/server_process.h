@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "integration/exchange_recorder.h"
 #include "temp_dir.h"
 
 extern char** environ;
@@ -316,6 +317,7 @@ inline HttpResponse http_request(uint16_t port, const std::string& method,
   if (content_length && response.body.size() > *content_length) {
     response.body.resize(*content_length);
   }
+  record_exchange(method, target, headers, response.status, response.headers, response.body);
   return response;
 }
 

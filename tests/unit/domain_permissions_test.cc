@@ -194,3 +194,68 @@ BOOST_AUTO_TEST_CASE(actors_name_the_credential) {
   BOOST_TEST((Caller::session("s", "u", 5).actor() == Actor{"session", "s", "u"}));
   BOOST_TEST((operator_actor("ops") == Actor{"operator", "ops", ""}));
 }
+
+// A refusal says which rule refused: a stable reason for programs, a sentence for people.
+BOOST_AUTO_TEST_CASE(every_refusal_names_its_rule) {
+  auto reason = [](const OrgAuthority& authority, OrgAction action) {
+    const Status status = check_org_action(authority, action);
+    return status.ok() ? std::string("allowed") : status.error().reason;
+  };
+  const OrgAuthority manager = authority_over_org(kSession, Role::manager, false);
+  const OrgAuthority billing = authority_over_org(kToken, Role::billing, false);
+  const OrgAuthority manager_key =
+      authority_over_org(Caller::business_key("k", "o", "u", KeyRole::manager), {}, true);
+  const OrgAuthority readonly_key =
+      authority_over_org(Caller::business_key("k", "o", "u", KeyRole::readonly), {}, true);
+  const OrgAuthority editor_csu_of_owner =
+      authority_over_org(Caller::user_key("k", "u", KeyRole::editor), Role::owner, false);
+  const OrgAuthority publishable =
+      authority_over_org(Caller::publishable_key("k", "o", "u", KeyRole::readonly), {}, true);
+
+  BOOST_TEST(reason(manager, OrgAction::manage_owners) == "owner_required");
+  BOOST_TEST(reason(manager, OrgAction::manage_org) == "owner_required");
+  BOOST_TEST(reason(manager, OrgAction::delete_org) == "owner_required");
+  BOOST_TEST(reason(billing, OrgAction::manage_members) == "owner_or_manager_required");
+  BOOST_TEST(reason(billing, OrgAction::manage_api_keys) == "owner_or_manager_required");
+  BOOST_TEST(reason(billing, OrgAction::read_audit) == "owner_or_manager_required");
+  BOOST_TEST(reason(manager_key, OrgAction::manage_owners) == "owner_required");
+  BOOST_TEST(reason(readonly_key, OrgAction::manage_members) == "read_only_credential");
+  BOOST_TEST(reason(editor_csu_of_owner, OrgAction::delete_org) == "read_only_credential");
+  BOOST_TEST(reason(publishable, OrgAction::read_members) == "publishable_key_scope");
+
+  const Error owner_rule = check_org_action(manager, OrgAction::manage_owners).error();
+  BOOST_TEST(owner_rule.detail ==
+             "Only an owner can grant or take away the owner role, or remove an owner. "
+             "Your role here is manager.");
+  BOOST_TEST(check_org_action(manager_key, OrgAction::manage_owners)
+                 .error()
+                 .detail.find("A business key never acts as an owner.") != std::string::npos);
+
+  // Every cell the matrix refuses, for every kind of caller, carries a reason and a detail.
+  const std::vector<OrgAuthority> all = {manager,
+                                         billing,
+                                         manager_key,
+                                         readonly_key,
+                                         editor_csu_of_owner,
+                                         publishable,
+                                         authority_over_org(kSession, Role::editor, false)};
+  for (const OrgAuthority& authority : all) {
+    for (OrgAction action : kActions) {
+      const Status status = check_org_action(authority, action);
+      if (status.ok()) continue;
+      BOOST_TEST(status.error().code == ErrorCode::forbidden);
+      BOOST_TEST(!status.error().reason.empty(), action_name(action));
+      BOOST_TEST(!status.error().detail.empty(), action_name(action));
+    }
+  }
+
+  auto user_reason = [](const Caller& caller, UserAction action) {
+    return check_user_action(caller, action).error().reason;
+  };
+  BOOST_TEST(user_reason(Caller::business_key("k", "o", "u", KeyRole::manager),
+                         UserAction::create_organization) == "user_credential_required");
+  BOOST_TEST(user_reason(Caller::publishable_key("k", "o", "u", KeyRole::readonly),
+                         UserAction::list_organizations) == "publishable_key_scope");
+  BOOST_TEST(user_reason(Caller::user_key("k", "u", KeyRole::readonly),
+                         UserAction::write_preferences) == "read_only_credential");
+}

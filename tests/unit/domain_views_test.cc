@@ -20,12 +20,13 @@ BOOST_AUTO_TEST_CASE(organization_and_member_bodies) {
 
   const nlohmann::json member = member_view(*org.active_member_of(ann.user_id));
   BOOST_TEST(member["id"] == org.active_member_of(ann.user_id)->id);
+  BOOST_TEST(member["user_id"] == ann.user_id);
   BOOST_TEST(member["user_email"] == "ann@example.com");
   BOOST_TEST(member["user_name"] == "Ann");
   BOOST_TEST(member["user_metadata"] == nlohmann::json::object());
   BOOST_TEST(member["role"] == "owner");
   BOOST_TEST(member["role_display"] == "Owner");
-  BOOST_TEST(member.size() == 6u);
+  BOOST_TEST(member.size() == 7u);
 }
 
 BOOST_AUTO_TEST_CASE(api_key_bodies) {

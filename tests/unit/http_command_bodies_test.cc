@@ -27,7 +27,7 @@ std::vector<std::string> bad_fields(const Result<Command>& result) {
 BOOST_AUTO_TEST_CASE(create_organization_reads_every_field) {
   PathParams path;
   json body = {{"name", "Acme"}, {"country", "US"}, {"is_brand", true}, {"metadata", {{"a", "1"}}}};
-  Result<Command> cmd = build("createOrganization", path, &body);
+  Result<Command> cmd = build("apps_accounts_api_organizations_create_organization", path, &body);
   BOOST_REQUIRE(cmd.ok());
   const auto& create = std::get<CreateOrganization>(*cmd);
   BOOST_TEST(create.name == "Acme");
@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(create_organization_reads_every_field) {
 BOOST_AUTO_TEST_CASE(unknown_fields_and_wrong_types_are_422_naming_each_field) {
   PathParams path;
   json body = {{"name", 5}, {"country", "US"}, {"colour", "red"}};
-  Result<Command> cmd = build("createOrganization", path, &body);
+  Result<Command> cmd = build("apps_accounts_api_organizations_create_organization", path, &body);
   BOOST_REQUIRE(!cmd.ok());
   BOOST_TEST((cmd.error().code == ErrorCode::validation_error));
   std::vector<std::string> fields = bad_fields(cmd);
@@ -50,14 +50,14 @@ BOOST_AUTO_TEST_CASE(unknown_fields_and_wrong_types_are_422_naming_each_field) {
 BOOST_AUTO_TEST_CASE(path_ids_accept_both_forms_and_reject_others) {
   PathParams canonical;
   canonical.add("id", kOrgUuid);
-  Result<Command> del = build("deleteOrganization", canonical, nullptr);
+  Result<Command> del = build("apps_accounts_api_organizations_delete_organization", canonical, nullptr);
   BOOST_REQUIRE(del.ok());
   BOOST_TEST(std::get<DeleteOrganization>(*del).org_id == kOrg);
 
   PathParams bad;
   bad.add("org_id", "not-an-id");
   bad.add("member_id", kOrg);
-  Result<Command> remove = build("removeMember", bad, nullptr);
+  Result<Command> remove = build("apps_accounts_api_members_remove_member", bad, nullptr);
   BOOST_REQUIRE(!remove.ok());
   BOOST_TEST(bad_fields(remove) == std::vector<std::string>{"org_id"});
 }
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(invite_lower_cases_email_and_defaults_to_editor) {
   PathParams path;
   path.add("org_id", kOrg);
   json body = {{"email", "Ann@Example.COM"}};
-  Result<Command> cmd = build("inviteMember", path, &body, 4);
+  Result<Command> cmd = build("apps_accounts_api_members_invite_member", path, &body, 4);
   BOOST_REQUIRE(cmd.ok());
   const auto& invite = std::get<InviteMember>(*cmd);
   BOOST_TEST(invite.email == "ann@example.com");
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(invite_lower_cases_email_and_defaults_to_editor) {
   BOOST_TEST(*invite.if_match_version == 4u);
 
   json bad = {{"email", "nope"}, {"role", "king"}};
-  Result<Command> rejected = build("inviteMember", path, &bad);
+  Result<Command> rejected = build("apps_accounts_api_members_invite_member", path, &bad);
   BOOST_REQUIRE(!rejected.ok());
   BOOST_TEST(bad_fields(rejected).size() == 2u);
 }
@@ -82,13 +82,13 @@ BOOST_AUTO_TEST_CASE(invite_lower_cases_email_and_defaults_to_editor) {
 BOOST_AUTO_TEST_CASE(user_keys_refuse_kind_and_negative_rate_limits) {
   PathParams path;
   json with_kind = {{"name", "k"}, {"kind", "user"}};
-  BOOST_TEST(bad_fields(build("createUserApiKey", path, &with_kind)) ==
+  BOOST_TEST(bad_fields(build("apps_accounts_api_api_keys_create_user_api_key", path, &with_kind)) ==
              std::vector<std::string>{"kind"});
   json negative = {{"name", "k"}, {"rate_limit_per_minute", -1}};
-  BOOST_TEST(bad_fields(build("createUserApiKey", path, &negative)) ==
+  BOOST_TEST(bad_fields(build("apps_accounts_api_api_keys_create_user_api_key", path, &negative)) ==
              std::vector<std::string>{"rate_limit_per_minute"});
   json bad_time = {{"name", "k"}, {"expires_at", "tomorrow"}};
-  BOOST_TEST(bad_fields(build("createUserApiKey", path, &bad_time)) ==
+  BOOST_TEST(bad_fields(build("apps_accounts_api_api_keys_create_user_api_key", path, &bad_time)) ==
              std::vector<std::string>{"expires_at"});
 }
 
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(metadata_patch_distinguishes_absent_null_and_merge) {
   json null_metadata = {{"metadata", nullptr}};
   json merge = {{"metadata", {{"k", "v"}, {"gone", ""}}}};
   auto patch_of = [&](const json& body) {
-    return std::get<UpdateOrganization>(*build("updateOrganization", path, &body)).metadata.kind;
+    return std::get<UpdateOrganization>(*build("apps_accounts_api_organizations_update_organization", path, &body)).metadata.kind;
   };
   BOOST_TEST((patch_of(absent) == MetadataPatch::Kind::unchanged));
   BOOST_TEST((patch_of(null_metadata) == MetadataPatch::Kind::clear));

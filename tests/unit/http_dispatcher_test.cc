@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/api_description.h"
 #include "http/dispatcher.h"
@@ -69,7 +70,7 @@ BOOST_AUTO_TEST_CASE(echoes_the_client_request_id) {
 BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
   const auto response = call(make_request("POST", "/account/api/v1/organizations/abc"));
   BOOST_TEST(response->status == 405);
-  BOOST_TEST(*response->headers.find("Allow") == "GET, HEAD, PUT, DELETE");
+  BOOST_TEST(*response->headers.find("Allow") == "GET, HEAD, PUT, DELETE, OPTIONS");
   BOOST_TEST(body_of(*response)["error_code"] == "method_not_allowed");
 }
 
@@ -94,7 +95,7 @@ BOOST_AUTO_TEST_CASE(a_body_over_64_kib_is_413) {
 BOOST_AUTO_TEST_CASE(a_bound_handler_gets_the_context) {
   std::optional<RequestContext> seen;
   BOOST_REQUIRE(dispatcher
-                    .bind("getMember",
+                    .bind("apps_accounts_api_members_get_member",
                           [&seen](RequestContext context, Reply reply) {
                             seen = context;
                             reply.send(Response::json(200, {{"ok", true}}));
@@ -105,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_bound_handler_gets_the_context) {
       Headers{{"X-API-Key", "csb_key"}, {"Authorization", "Bearer tok"}, {"X-Request-ID", "r1"}}));
   BOOST_TEST(response->status == 200);
   BOOST_REQUIRE(seen);
-  BOOST_TEST(seen->route->operation_id == "getMember");
+  BOOST_TEST(seen->route->operation_id == "apps_accounts_api_members_get_member");
   BOOST_TEST(seen->path_param("org_id") == "O1");
   BOOST_TEST(seen->path_param("member_id") == "M1");
   BOOST_TEST(*seen->request.query.find("page") == "2");
@@ -120,7 +121,7 @@ BOOST_AUTO_TEST_CASE(a_bound_handler_gets_the_context) {
 
 BOOST_AUTO_TEST_CASE(answers_from_another_thread) {
   BOOST_REQUIRE(dispatcher
-                    .bind("getWhoAmI",
+                    .bind("apps_accounts_api_account_whoami",
                           [](RequestContext, Reply reply) {
                             std::thread([reply] { reply.send(Response::empty(204)); }).detach();
                           })
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(answers_from_another_thread) {
 
 BOOST_AUTO_TEST_CASE(a_throwing_handler_is_answered_500_without_internals) {
   BOOST_REQUIRE(dispatcher
-                    .bind("getWhoAmI",
+                    .bind("apps_accounts_api_account_whoami",
                           [](RequestContext, Reply) -> void {
                             throw std::runtime_error("secret database path /var/x");
                           })
@@ -149,7 +150,8 @@ BOOST_AUTO_TEST_CASE(a_throwing_handler_is_answered_500_without_internals) {
 }
 
 BOOST_AUTO_TEST_CASE(an_abandoned_reply_is_answered_500) {
-  BOOST_REQUIRE(dispatcher.bind("getWhoAmI", [](RequestContext, Reply) {}).ok());
+  BOOST_REQUIRE(
+      dispatcher.bind("apps_accounts_api_account_whoami", [](RequestContext, Reply) {}).ok());
   const auto response = call(make_request("GET", "/account/api/v1/whoami"));
   BOOST_REQUIRE(response);
   BOOST_TEST(response->status == 500);
@@ -158,8 +160,10 @@ BOOST_AUTO_TEST_CASE(an_abandoned_reply_is_answered_500) {
 
 BOOST_AUTO_TEST_CASE(binding_refuses_unknown_and_repeated_operations) {
   BOOST_TEST(!dispatcher.bind("noSuchOperation", [](RequestContext, Reply) {}).ok());
-  BOOST_TEST(dispatcher.bind("getHealth", [](RequestContext, Reply) {}).ok());
-  BOOST_TEST(!dispatcher.bind("getHealth", [](RequestContext, Reply) {}).ok());
+  BOOST_TEST(
+      dispatcher.bind("apps_accounts_api_service_get_health", [](RequestContext, Reply) {}).ok());
+  BOOST_TEST(
+      !dispatcher.bind("apps_accounts_api_service_get_health", [](RequestContext, Reply) {}).ok());
 }
 
 BOOST_AUTO_TEST_CASE(system_routes_answer) {
@@ -209,7 +213,7 @@ BOOST_AUTO_TEST_CASE(the_credential_noted_by_a_handler_reaches_the_log) {
   o.access_log = &log;
   Dispatcher logged(build_router(api_route_specs()).value(), o);
   BOOST_REQUIRE(logged
-                    .bind("getWhoAmI",
+                    .bind("apps_accounts_api_account_whoami",
                           [](RequestContext context, Reply reply) {
                             context.note_credential("key_123");
                             reply.send(Response::empty(204));
@@ -227,6 +231,88 @@ BOOST_AUTO_TEST_CASE(the_credential_noted_by_a_handler_reaches_the_log) {
   BOOST_TEST(line["route"] == "/account/api/v1/whoami");
   BOOST_TEST(line["status"] == 204);
   BOOST_TEST(std::string(buffer).find("secret") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(answers_below_the_base_path_get_the_rate_limit_window) {
+  std::vector<std::string> asked_for;
+  DispatcherOptions o = options();
+  o.rate_limit_window = [&asked_for](const PresentedCredentials& presented,
+                                     std::string_view remote_address, int64_t now_ms) {
+    asked_for.push_back(presented.api_key.value_or("-") + "@" + std::string(remote_address) + "@" +
+                        std::to_string(now_ms));
+    return Headers{{"RateLimit-Policy", "60;w=60"}, {"RateLimit-Remaining", "60"}};
+  };
+  Dispatcher windowed(build_router(api_route_specs()).value(), o);
+  BOOST_REQUIRE(windowed
+                    .bind("apps_accounts_api_account_whoami",
+                          [](RequestContext, Reply reply) {
+                            // As the gate does: the handler's own window wins.
+                            Response answer = Response::empty(204);
+                            answer.headers.set("RateLimit-Policy", "300;w=60, 10000;w=86400");
+                            reply.send(std::move(answer));
+                          })
+                    .ok());
+  auto send = [&windowed](Request request) {
+    auto captured = std::make_shared<std::optional<Response>>();
+    windowed.handle(std::move(request),
+                    Reply([captured](Response response) { *captured = std::move(response); }));
+    return captured->value();
+  };
+  // Unknown route, wrong method, oversized body: the dispatcher's own answers.
+  const Request requests[] = {
+      make_request("GET", "/account/api/v1/nope", Headers{{"X-API-Key", "k1"}}, {}, "10.0.0.7"),
+      make_request("PATCH", "/account/api/v1/whoami", {}, {}, "10.0.0.7"),
+      make_request("POST", "/account/api/v1/organizations", {}, std::string(70000, 'x'),
+                   "10.0.0.7")};
+  for (const Request& request : requests) {
+    const Response answer = send(request);
+    BOOST_TEST(*answer.headers.find("RateLimit-Policy") == "60;w=60", request.target);
+    BOOST_TEST(*answer.headers.find("RateLimit-Remaining") == "60");
+  }
+  BOOST_TEST(asked_for.size() == 3u);
+  BOOST_TEST(asked_for[0] == "k1@10.0.0.7@" + std::to_string(kNow));
+  // A handler's headers are kept; routes outside the base path get none.
+  BOOST_TEST(
+      *send(make_request("GET", "/account/api/v1/whoami")).headers.find("RateLimit-Policy") ==
+      "300;w=60, 10000;w=86400");
+  BOOST_TEST(!send(make_request("GET", "/nope")).headers.contains("RateLimit-Policy"));
+  BOOST_TEST(!send(make_request("GET", "/healthz")).headers.contains("RateLimit-Policy"));
+  BOOST_TEST(asked_for.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(only_cors_routes_answer_other_origins) {
+  const CorsPolicy cors({"https://app.example.com"});
+  DispatcherOptions o = options();
+  o.cors = &cors;
+  Dispatcher browsers(build_router(api_route_specs()).value(), o);
+  BOOST_REQUIRE(bind_system_routes(browsers, SystemRoutesOptions{&registry, {}, &cors}).ok());
+  auto send = [&browsers](Request request) {
+    auto captured = std::make_shared<std::optional<Response>>();
+    browsers.handle(std::move(request),
+                    Reply([captured](Response response) { *captured = std::move(response); }));
+    return captured->value();
+  };
+  const Headers origin{{"Origin", "https://app.example.com"}};
+  // GET /whoami (unbound here: 503) and its preflight allow the origin...
+  BOOST_TEST(*send(make_request("GET", "/account/api/v1/whoami", origin))
+                  .headers.find("Access-Control-Allow-Origin") == "https://app.example.com");
+  Headers preflight = origin;
+  preflight.add("Access-Control-Request-Method", "GET");
+  const Response granted =
+      send(make_request("OPTIONS", "/account/api/v1/organizations/abc", preflight));
+  BOOST_TEST(granted.status == 204);
+  BOOST_TEST(*granted.headers.find("Access-Control-Allow-Origin") == "https://app.example.com");
+  BOOST_TEST(*granted.headers.find("Access-Control-Allow-Methods") == "GET, HEAD");
+  // ...PUT on the same path, other routes, and preflights elsewhere do not.
+  BOOST_TEST(!send(make_request("PUT", "/account/api/v1/organizations/abc", origin))
+                  .headers.contains("Access-Control-Allow-Origin"));
+  BOOST_TEST(!send(make_request("GET", "/account/api/v1/organizations", origin))
+                  .headers.contains("Access-Control-Allow-Origin"));
+  const Response elsewhere =
+      send(make_request("OPTIONS", "/account/api/v1/organizations", preflight));
+  BOOST_TEST(elsewhere.status == 405);
+  BOOST_TEST(!elsewhere.headers.contains("Access-Control-Allow-Origin"));
+  BOOST_TEST(!elsewhere.headers.contains("Vary"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

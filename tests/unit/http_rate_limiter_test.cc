@@ -195,3 +195,50 @@ BOOST_AUTO_TEST_CASE(failed_authentication_counts_exactly_under_concurrency) {
   for (auto& thread : threads) thread.join();
   BOOST_TEST(answered_401.load() == 100);
 }
+
+BOOST_AUTO_TEST_CASE(peeking_counts_nothing) {
+  RateLimiter limiter;
+  const RateLimits limits{3, 100};
+  BOOST_TEST(limiter.peek("k", limits, kNoon).minute.remaining == 3u);
+  BOOST_TEST(limiter.tracked_credentials() == 0u);  // not even state is made
+  limiter.admit("k", limits, kNoon);
+  for (int i = 0; i < 5; ++i)
+    BOOST_TEST(limiter.peek("k", limits, kNoon + 1).minute.remaining == 2u);
+  const RateLimitDecision peeked = limiter.peek("k", limits, kNoon + 1);
+  BOOST_TEST(std::string(peeked.window_headers().find("RateLimit-Remaining").value_or("")) == "2");
+  // A peek never carries Retry-After, even on an exhausted window.
+  limiter.admit("k", limits, kNoon);
+  limiter.admit("k", limits, kNoon);
+  BOOST_TEST(!limiter.peek("k", limits, kNoon + 2).allowed);
+  BOOST_TEST(!limiter.peek("k", limits, kNoon + 2).window_headers().contains("Retry-After"));
+  // A new minute: the peek sees it fresh.
+  BOOST_TEST(limiter.peek("k", limits, kNoon + 60).minute.remaining == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(the_failed_authentication_window_has_headers_of_its_own) {
+  FailedAuthenticationLimiter limiter(60);
+  auto header_of = [](const FailedAuthenticationDecision& d, const char* name) {
+    return std::string(d.headers().find(name).value_or("<absent>"));
+  };
+  // Nothing failed yet: the whole window is left.
+  const FailedAuthenticationDecision fresh = limiter.peek("10.0.0.1", kNoon + 15);
+  BOOST_TEST(header_of(fresh, "RateLimit-Policy") == "60;w=60");
+  BOOST_TEST(header_of(fresh, "RateLimit-Limit") == "60");
+  BOOST_TEST(header_of(fresh, "RateLimit-Remaining") == "60");
+  BOOST_TEST(header_of(fresh, "RateLimit-Reset") == "45");
+  BOOST_TEST(header_of(fresh, "X-RateLimit-Limit") == "60");
+  BOOST_TEST(header_of(fresh, "X-RateLimit-Remaining") == "60");
+  BOOST_TEST(header_of(fresh, "X-RateLimit-Reset") == std::to_string(kNoon + 60));
+  BOOST_TEST(header_of(fresh, "Retry-After") == "<absent>");
+
+  const FailedAuthenticationDecision first = limiter.record_failure("10.0.0.1", kNoon + 15);
+  BOOST_TEST(header_of(first, "RateLimit-Remaining") == "59");
+  BOOST_TEST(limiter.peek("10.0.0.1", kNoon + 16).remaining == 59u);  // peeking records nothing
+  BOOST_TEST(limiter.peek("10.0.0.2", kNoon + 16).remaining == 60u);  // per address
+  for (int i = 0; i < 59; ++i) limiter.record_failure("10.0.0.1", kNoon + 20);
+  const FailedAuthenticationDecision throttled = limiter.record_failure("10.0.0.1", kNoon + 30);
+  BOOST_TEST(throttled.throttled);
+  BOOST_TEST(header_of(throttled, "RateLimit-Remaining") == "0");
+  BOOST_TEST(header_of(throttled, "Retry-After") == "30");
+  BOOST_TEST(limiter.peek("10.0.0.1", kNoon + 60).remaining == 60u);  // the next minute
+}

@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(the_api_table_builds_and_routes_every_operation) {
 
   const RouteLookup member = router->match("DELETE", "/account/api/v1/organizations/O1/members/M1");
   BOOST_REQUIRE(member.found());
-  BOOST_TEST(member.route->operation_id == "removeMember");
+  BOOST_TEST(member.route->operation_id == "apps_accounts_api_members_remove_member");
   BOOST_TEST(member.params.get("org_id") == "O1");
 
   const RouteLookup keys = router->match("GET", "/account/api/v1/organizations/O1/api-keys");

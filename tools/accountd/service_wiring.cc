@@ -136,6 +136,12 @@ Status ServiceWiring::bind_routes(http::Dispatcher& dispatcher) {
   return service_->bind_routes(dispatcher);
 }
 
+http::RateLimitWindowView ServiceWiring::rate_limit_window() const {
+  const http::AuthenticationGate* gate = gate_.get();
+  return [gate](const http::PresentedCredentials& presented, std::string_view remote_address,
+                int64_t now_ms) { return gate->window_headers(presented, remote_address, now_ms); };
+}
+
 void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
   RocksEventLog* log = log_.get();
   WritePipeline* pipeline = pipeline_.get();

@@ -34,6 +34,9 @@ class ServiceWiring {
   ~ServiceWiring();
 
   Status bind_routes(http::Dispatcher& dispatcher);
+  // The rate-limit headers of answers that do not pass the authentication gate
+  // (for DispatcherOptions::rate_limit_window); valid while this object lives.
+  http::RateLimitWindowView rate_limit_window() const;
   // Exposes appends, fsyncs, batch sizes and pipeline figures at scrape time.
   void register_metrics(http::MetricsRegistry& registry);
   // On a data directory with no events yet: a demo owner (demo@example.com), their
