@@ -21,8 +21,9 @@ Result<ApiKeyCreatedData> new_api_key(const DecideContext& c, const Create& cmd,
   v.add(check_name(cmd.name));
   v.add(check_description(cmd.description));
   v.add(check_expires_at(cmd.expires_at_ms, c.now_ms));
-  v.add(check_rate_limit(cmd.rate_limit_per_minute, "rate_limit_per_minute"));
-  v.add(check_rate_limit(cmd.rate_limit_per_day, "rate_limit_per_day"));
+  v.add(
+      check_rate_limit(cmd.rate_limit_per_minute, kMaxRateLimitPerMinute, "rate_limit_per_minute"));
+  v.add(check_rate_limit(cmd.rate_limit_per_day, kMaxRateLimitPerDay, "rate_limit_per_day"));
   v.add(check_metadata(metadata, "metadata"));
   if (!v.ok()) return v.status().error();
   if (!shortuuid_decode(cmd.key_id) || well_formed_api_key(cmd.raw_key) != kind) {
