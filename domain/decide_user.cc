@@ -23,6 +23,13 @@ Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& 
   if (!user_credential_covers_key_role(*c.caller, cmd.role)) {
     return forbidden("A key may not have more authority than its creator.");
   }
+  // A manager csu key carries the user's full authority, with no sign-in age:
+  // minted by a stale session it would reach what the session may not.
+  if (cmd.role == KeyRole::manager) {
+    Status recent = check_recent_sign_in(
+        c, "Sign in again (within the last 15 minutes) to create a manager key.");
+    if (!recent.ok()) return recent.error();
+  }
   Result<ApiKeyCreatedData> data = new_api_key(c, cmd, KeyKind::user);
   if (!data.ok()) return data.error();
   const UserState& user = *c.calling_user;
