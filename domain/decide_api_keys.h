@@ -47,6 +47,21 @@ Result<ApiKeyCreatedData> new_api_key(const DecideContext& c, const Create& cmd,
   return data;
 }
 
+// conflict (reason key_limit) when `owner` (an organization or a user) already
+// holds `limit` live keys. The unrevoked count is kept by evolve; only near the
+// limit are expired keys told apart, by looking at each.
+template <typename Owner>
+Status check_key_limit(const Owner& owner, size_t limit, int64_t now_ms) {
+  if (owner.unrevoked_key_count < limit) return ok_status();
+  size_t live = 0;
+  for (const ApiKey& key : owner.keys)
+    if (key.live_at(now_ms)) ++live;
+  if (live < limit) return ok_status();
+  return conflict("At most " + std::to_string(limit) +
+                      " live API keys are allowed here; revoke one to make another.",
+                  "key_limit");
+}
+
 // UpdateOrgApiKey or UpdateUserApiKey → the changes it makes to `key`
 // (nullopt when it changes nothing).
 template <typename Update>

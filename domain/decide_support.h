@@ -84,6 +84,7 @@ Result<Decision> decide_command(const DecideContext& c, const IssueToken& cmd);
 Result<Decision> decide_command(const DecideContext& c, const RevokeToken& cmd);
 Result<Decision> decide_command(const DecideContext& c, const IssueSession& cmd);
 Result<Decision> decide_command(const DecideContext& c, const RevokeSession& cmd);
+Result<Decision> decide_command(const DecideContext& c, const SetApiKeyLimits& cmd);
 
 }  // namespace decide_support
 }  // namespace closient

@@ -34,6 +34,8 @@ Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& 
   if (!data.ok()) return data.error();
   const UserState& user = *c.calling_user;
   if (user.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
+  Status room = check_key_limit(user, kMaxLiveUserKeys, c.now_ms);
+  if (!room.ok()) return room.error();
 
   return key_created<UserApiKeyCreated>(user, std::move(data).value(), cmd.raw_key);
 }

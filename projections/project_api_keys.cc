@@ -78,4 +78,13 @@ void key_revoked(BatchWriter& batch, const KeyOwner& owner, const ApiKeyRevokedD
   erase_counted(batch, owner_list_entry(owner, doc->seq), owner_count(owner));
 }
 
+void key_limits_changed(BatchWriter& batch, const KeyOwner& owner,
+                        const ApiKeyLimitsChangedData& e) {
+  std::optional<KeyDocument> doc = live_key_of(batch, owner, e.key_id);
+  if (!doc) return;
+  apply_key_limits(doc->key, e);
+  write_key(batch, *doc);
+  batch.put(rm_key::key_by_hash(doc->key.key_sha256), key_credential_document(doc->key).dump());
+}
+
 }  // namespace closient::projector

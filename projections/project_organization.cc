@@ -60,6 +60,10 @@ Status apply_to_parts(OrganizationState& org, const EventEnvelope& event, BatchW
     return with<OrgApiKeyRevoked>(event,
                                   [&](const OrgApiKeyRevoked& e) { key_revoked(batch, owner, e); });
   }
+  if (type == OrgApiKeyLimitsChanged::kType) {
+    return with<OrgApiKeyLimitsChanged>(
+        event, [&](const OrgApiKeyLimitsChanged& e) { key_limits_changed(batch, owner, e); });
+  }
   return ok_status();  // unknown to this build: only the version moves
 }
 

@@ -82,6 +82,10 @@ Status project_user_event(const EventEnvelope& event, const std::string& user_id
     return with<UserApiKeyRevoked>(
         event, [&](const UserApiKeyRevoked& e) { key_revoked(batch, owner, e); });
   }
+  if (type == UserApiKeyLimitsChanged::kType) {
+    return with<UserApiKeyLimitsChanged>(
+        event, [&](const UserApiKeyLimitsChanged& e) { key_limits_changed(batch, owner, e); });
+  }
   if (type == TokenIssued::kType) {
     return with<TokenIssued>(event, [&](const TokenIssued& e) { token_issued(batch, user_id, e); });
   }

@@ -42,5 +42,8 @@ struct KeyOwner {
 void key_created(BatchWriter& batch, const KeyOwner& owner, const ApiKeyCreatedData& event);
 void key_updated(BatchWriter& batch, const KeyOwner& owner, const ApiKeyUpdatedData& event);
 void key_revoked(BatchWriter& batch, const KeyOwner& owner, const ApiKeyRevokedData& event);
+// New rate limits reach the key document and the authentication record by hash.
+void key_limits_changed(BatchWriter& batch, const KeyOwner& owner,
+                        const ApiKeyLimitsChangedData& event);
 
 }  // namespace closient::projector
