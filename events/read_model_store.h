@@ -33,6 +33,19 @@ class ReadModelStore {
                                               const std::string& key) = 0;
   virtual Status side_put(const std::string& space,
                           const std::vector<std::pair<std::string, std::string>>& entries) = 0;
+  // Keys of a side space starting with `prefix`, from `start` (inclusive; "" =
+  // from the prefix), in byte order; the visitor returns false to stop. And
+  // deletion, so that side data with a lifetime (idempotency answers, 24 h)
+  // does not grow without bound. Stores without side data answer an error.
+  virtual Status side_scan(const std::string& space, const std::string& prefix,
+                           const std::string& start, const KeyValueVisitor& visit) {
+    (void)space, (void)prefix, (void)start, (void)visit;
+    return Error::make(ErrorCode::internal_error, "this store keeps no side data to scan");
+  }
+  virtual Status side_erase(const std::string& space, const std::vector<std::string>& keys) {
+    (void)space, (void)keys;
+    return Error::make(ErrorCode::internal_error, "this store keeps no side data to erase");
+  }
 };
 
 // Everything a rebuild needs: a fresh, empty space to write, committed with one

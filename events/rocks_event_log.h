@@ -68,6 +68,9 @@ class RocksEventLog : public EventLog, public ReadModelStore {
   std::optional<std::string> side_get(const std::string& space, const std::string& key) override;
   Status side_put(const std::string& space,
                   const std::vector<std::pair<std::string, std::string>>& entries) override;
+  Status side_scan(const std::string& space, const std::string& prefix, const std::string& start,
+                   const KeyValueVisitor& visit) override;
+  Status side_erase(const std::string& space, const std::vector<std::string>& keys) override;
 
   // A fresh read-model space to fill; one rebuild at a time. On commit, the
   // events appended after the rebuild's applied position are replayed through

@@ -36,6 +36,14 @@ std::optional<int64_t> last_used_of(KeyUsageTracker* usage, const std::string& k
   return usage ? usage->last_used(key_id) : std::nullopt;
 }
 
+// The answer that carries a raw secret (the raw key of APIKeyCreated, shown
+// once): no cache along the way may keep it (contract §2).
+Response secret_response(const nlohmann::json& body) {
+  Response response = Response::json(200, body);
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
 // The answer to a committed command, rendered from the states it left behind.
 Result<Response> render(std::string_view operation, const CommandOutcome& outcome,
                         KeyUsageTracker* usage) {
@@ -65,19 +73,18 @@ Result<Response> render(std::string_view operation, const CommandOutcome& outcom
   if (operation == "createOrganizationApiKey" || operation == "updateOrganizationApiKey") {
     const ApiKey* key = org ? org->find_key(id) : nullptr;
     if (!key) return missing;
-    Response response =
-        Response::json(200, operation == "createOrganizationApiKey"
-                                ? api_key_created_view(*key, outcome.decision.secret)
-                                : api_key_view(*key, last_used_of(usage, key->id)));
+    Response response = operation == "createOrganizationApiKey"
+                            ? secret_response(api_key_created_view(*key, outcome.decision.secret))
+                            : Response::json(200, api_key_view(*key, last_used_of(usage, key->id)));
     set_etag(response, *org);
     return response;
   }
   if (operation == "createUserApiKey" || operation == "updateUserApiKey") {
     const ApiKey* key = user ? user->find_key(id) : nullptr;
     if (!key) return missing;
-    return Response::json(200, operation == "createUserApiKey"
-                                   ? api_key_created_view(*key, outcome.decision.secret)
-                                   : api_key_view(*key, last_used_of(usage, key->id)));
+    return operation == "createUserApiKey"
+               ? secret_response(api_key_created_view(*key, outcome.decision.secret))
+               : Response::json(200, api_key_view(*key, last_used_of(usage, key->id)));
   }
   if (operation == "replacePreferences") {
     if (!user) return missing;
@@ -86,7 +93,8 @@ Result<Response> render(std::string_view operation, const CommandOutcome& outcom
   return missing;
 }
 
-// Wraps `reply` so the answer is also kept for Idempotency-Key replays.
+// Wraps `reply` so the answer is also kept for Idempotency-Key replays (the
+// store keeps it without the secret it may carry).
 Reply remembering(Reply reply, IdempotencyStore* store, std::string slot, std::string fingerprint,
                   const RequestContext& context) {
   WallClock clock = context.clock;
