@@ -6,6 +6,7 @@
 #include "domain/views.h"
 #include "http/account_service.h"
 #include "http/command_bodies.h"
+#include "http/command_rights.h"
 #include "http/json_body.h"
 
 namespace closient::http {
@@ -128,10 +129,14 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
   const std::string operation = context.route->operation_id;
   auto fail = [&](const Error& error) { reply.send(context.problem(error)); };
 
+  const Caller& caller = passed->auth.caller;
   Result<std::optional<uint64_t>> if_match = parse_if_match(context.request.headers);
   if (!if_match.ok()) return fail(if_match.error());
   std::optional<nlohmann::json> body;
   if (operation_takes_body(operation)) {
+    // What the credential may do is settled before its body costs anything.
+    Status may = check_rights_before_body(operation, context.path_params, caller, *parts_.queries);
+    if (!may.ok()) return fail(may.error());
     Result<nlohmann::json> parsed = parse_json_body(context.request);
     if (!parsed.ok()) return fail(parsed.error());
     body = std::move(*parsed);
@@ -140,7 +145,6 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
       CommandInput{operation, &context.path_params, body ? &*body : nullptr, *if_match});
   if (!command.ok()) return fail(command.error());
 
-  const Caller& caller = passed->auth.caller;
   if (std::optional<std::string_view> key = context.request.headers.find("Idempotency-Key");
       key && parts_.idempotency) {
     std::string fingerprint =
