@@ -109,7 +109,8 @@ constexpr char kComponents[] = R"json({
   "APIKey": {
     "type": "object",
     "required": ["id", "name", "description", "role", "kind", "prefix", "created", "expires_at",
-                 "last_used", "rate_limit_per_minute", "rate_limit_per_day", "metadata"],
+                 "last_used", "rate_limit_per_minute", "rate_limit_per_day", "metadata",
+                 "created_by"],
     "properties": {
       "id": {"$ref": "#/components/schemas/Id"},
       "name": {"type": "string", "minLength": 1, "maxLength": 255},
@@ -122,7 +123,8 @@ constexpr char kComponents[] = R"json({
       "last_used": {"oneOf": [{"$ref": "#/components/schemas/Timestamp"}, {"type": "null"}], "description": "Current to within a few seconds."},
       "rate_limit_per_minute": {"type": "integer", "minimum": 0, "description": "0 = the default."},
       "rate_limit_per_day": {"type": "integer", "minimum": 0, "description": "0 = the default."},
-      "metadata": {"$ref": "#/components/schemas/Metadata"}
+      "metadata": {"$ref": "#/components/schemas/Metadata"},
+      "created_by": {"oneOf": [{"$ref": "#/components/schemas/Id"}, {"type": "null"}], "description": "The creating user's id; null when an operator created the key."}
     }
   },
   "APIKeyCreated": {
@@ -140,8 +142,8 @@ constexpr char kComponents[] = R"json({
       "role": {"$ref": "#/components/schemas/APIKeyRole", "default": "readonly"},
       "kind": {"type": "string", "enum": ["business", "publishable"], "default": "business"},
       "expires_at": {"oneOf": [{"$ref": "#/components/schemas/Timestamp"}, {"type": "null"}]},
-      "rate_limit_per_minute": {"type": "integer", "minimum": 0, "default": 0},
-      "rate_limit_per_day": {"type": "integer", "minimum": 0, "default": 0},
+      "rate_limit_per_minute": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 0, "description": "0 = the default; higher tiers are set by an operator."},
+      "rate_limit_per_day": {"type": "integer", "minimum": 0, "maximum": 100000000, "default": 0, "description": "0 = the default; higher tiers are set by an operator."},
       "metadata": {"$ref": "#/components/schemas/Metadata"}
     }
   },
@@ -153,8 +155,8 @@ constexpr char kComponents[] = R"json({
       "description": {"type": "string", "maxLength": 255, "default": ""},
       "role": {"$ref": "#/components/schemas/APIKeyRole", "default": "readonly"},
       "expires_at": {"oneOf": [{"$ref": "#/components/schemas/Timestamp"}, {"type": "null"}]},
-      "rate_limit_per_minute": {"type": "integer", "minimum": 0, "default": 0},
-      "rate_limit_per_day": {"type": "integer", "minimum": 0, "default": 0},
+      "rate_limit_per_minute": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 0, "description": "0 = the default; higher tiers are set by an operator."},
+      "rate_limit_per_day": {"type": "integer", "minimum": 0, "maximum": 100000000, "default": 0, "description": "0 = the default; higher tiers are set by an operator."},
       "metadata": {"$ref": "#/components/schemas/Metadata"}
     }
   },
@@ -176,8 +178,8 @@ constexpr char kComponents[] = R"json({
   "WhoAmI": {
     "type": "object", "required": ["user_id", "email", "organizations", "metadata", "api_key"],
     "properties": {
-      "user_id": {"$ref": "#/components/schemas/Id"},
-      "email": {"type": "string", "format": "email"},
+      "user_id": {"oneOf": [{"$ref": "#/components/schemas/Id"}, {"type": "null"}], "description": "null for a publishable key, whose answer names no person."},
+      "email": {"oneOf": [{"type": "string", "format": "email"}, {"type": "null"}], "description": "null for a publishable key."},
       "organizations": {
         "type": "array",
         "items": {
@@ -276,7 +278,7 @@ constexpr char kComponents[] = R"json({
       "timestamp": {"$ref": "#/components/schemas/Timestamp"},
       "instance": {"type": "string", "description": "The request path."},
       "request_id": {"type": "string"},
-      "reason": {"type": "string", "description": "A finer reason, e.g. last_owner or reauthentication_required."},
+      "reason": {"type": "string", "description": "A finer reason, e.g. last_owner, reauthentication_required or key_limit."},
       "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}, "description": "validation_error only: one entry per bad field."},
       "retry_after_seconds": {"type": "integer", "minimum": 1, "description": "rate_limited only."}
     }
