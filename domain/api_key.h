@@ -26,6 +26,11 @@ inline constexpr size_t kApiKeyBodyLength = 32;
 inline constexpr size_t kApiKeyLength = 3 + 1 + kApiKeyBodyLength + 1 + 8;  // 45
 inline constexpr size_t kApiKeyDisplayPrefixLength = 8;
 
+// Live (unrevoked, unexpired) keys one owner may hold (contract §4): enough for
+// any real use, and a bound on what one credential can make the service keep.
+inline constexpr size_t kMaxLiveOrgKeys = 1000;  // csb + cpk per organization
+inline constexpr size_t kMaxLiveUserKeys = 100;  // csu per user
+
 struct GeneratedApiKey {
   std::string raw;             // the whole key, shown once
   std::string sha256;          // SHA-256 of the whole key, lowercase hex

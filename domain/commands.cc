@@ -67,7 +67,7 @@ const char* command_name(const Command& command) {
       "InviteMember",       "ChangeMemberRole",   "RemoveMember",       "CreateOrgApiKey",
       "UpdateOrgApiKey",    "RevokeOrgApiKey",    "CreateUserApiKey",   "UpdateUserApiKey",
       "RevokeUserApiKey",   "ReplacePreferences", "BootstrapUser",      "IssueToken",
-      "RevokeToken",        "IssueSession",       "RevokeSession",
+      "RevokeToken",        "IssueSession",       "RevokeSession",      "SetApiKeyLimits",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Command>, "a name per command");
   return kNames[command.index()];
@@ -78,7 +78,8 @@ bool is_operator_command(const Command& command) {
          std::holds_alternative<IssueToken>(command) ||
          std::holds_alternative<RevokeToken>(command) ||
          std::holds_alternative<IssueSession>(command) ||
-         std::holds_alternative<RevokeSession>(command);
+         std::holds_alternative<RevokeSession>(command) ||
+         std::holds_alternative<SetApiKeyLimits>(command);
 }
 
 void assign_generated_fields(Command& command, RandomSource& random) {
@@ -97,6 +98,9 @@ CommandTargets targets_of(const Command& command) {
           targets.email = normalized_or_empty(c.email);
         } else if constexpr (std::is_same_v<T, IssueToken> || std::is_same_v<T, RevokeToken> ||
                              std::is_same_v<T, IssueSession> || std::is_same_v<T, RevokeSession>) {
+          targets.target_user_id = c.user_id;
+        } else if constexpr (std::is_same_v<T, SetApiKeyLimits>) {
+          targets.org_id = c.org_id;
           targets.target_user_id = c.user_id;
         } else if constexpr (std::is_same_v<T, CreateUserApiKey> ||
                              std::is_same_v<T, UpdateUserApiKey> ||

@@ -175,11 +175,21 @@ struct RevokeSession {
   std::string session_id;
 };
 
+// Rate limits of any tier for one live key (the API caps what callers may set).
+// The key is named with its owner: exactly one of org_id and user_id.
+struct SetApiKeyLimits {
+  std::string key_id;
+  std::string org_id;                 // an org key (csb, cpk): its organization
+  std::string user_id;                // a user key (csu): its user
+  int64_t rate_limit_per_minute = 0;  // 0 = the default
+  int64_t rate_limit_per_day = 0;     // 0 = the default
+};
+
 using Command = std::variant<CreateOrganization, UpdateOrganization, DeleteOrganization,
                              RestoreOrganization, InviteMember, ChangeMemberRole, RemoveMember,
                              CreateOrgApiKey, UpdateOrgApiKey, RevokeOrgApiKey, CreateUserApiKey,
                              UpdateUserApiKey, RevokeUserApiKey, ReplacePreferences, BootstrapUser,
-                             IssueToken, RevokeToken, IssueSession, RevokeSession>;
+                             IssueToken, RevokeToken, IssueSession, RevokeSession, SetApiKeyLimits>;
 
 // "InviteMember", for logs and metrics.
 const char* command_name(const Command& command);

@@ -90,6 +90,21 @@ Status check_if_match(const std::optional<uint64_t>& if_match_version,
   return ok_status();
 }
 
+bool stale_session(const DecideContext& context) {
+  if (!context.caller || context.caller->kind != CredentialKind::session) return false;
+  const Caller& caller = *context.caller;
+  const Session* session =
+      context.calling_user ? context.calling_user->find_session(caller.credential_id) : nullptr;
+  const int64_t authenticated_at =
+      session ? session->authenticated_at_ms : caller.authenticated_at_ms;
+  return context.now_ms - authenticated_at > kReauthenticationWindowMs;
+}
+
+Status check_recent_sign_in(const DecideContext& context, std::string detail) {
+  if (!stale_session(context)) return ok_status();
+  return forbidden(std::move(detail), "reauthentication_required");
+}
+
 const std::string& acting_user_id(const DecideContext& context) {
   static const std::string kNobody;
   return context.caller ? context.caller->user_id : kNobody;

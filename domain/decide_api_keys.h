@@ -21,8 +21,9 @@ Result<ApiKeyCreatedData> new_api_key(const DecideContext& c, const Create& cmd,
   v.add(check_name(cmd.name));
   v.add(check_description(cmd.description));
   v.add(check_expires_at(cmd.expires_at_ms, c.now_ms));
-  v.add(check_rate_limit(cmd.rate_limit_per_minute, "rate_limit_per_minute"));
-  v.add(check_rate_limit(cmd.rate_limit_per_day, "rate_limit_per_day"));
+  v.add(
+      check_rate_limit(cmd.rate_limit_per_minute, kMaxRateLimitPerMinute, "rate_limit_per_minute"));
+  v.add(check_rate_limit(cmd.rate_limit_per_day, kMaxRateLimitPerDay, "rate_limit_per_day"));
   v.add(check_metadata(metadata, "metadata"));
   if (!v.ok()) return v.status().error();
   if (!shortuuid_decode(cmd.key_id) || well_formed_api_key(cmd.raw_key) != kind) {
@@ -44,6 +45,21 @@ Result<ApiKeyCreatedData> new_api_key(const DecideContext& c, const Create& cmd,
   data.metadata = metadata;
   data.created_by = acting_user_id(c);
   return data;
+}
+
+// conflict (reason key_limit) when `owner` (an organization or a user) already
+// holds `limit` live keys. The unrevoked count is kept by evolve; only near the
+// limit are expired keys told apart, by looking at each.
+template <typename Owner>
+Status check_key_limit(const Owner& owner, size_t limit, int64_t now_ms) {
+  if (owner.unrevoked_key_count < limit) return ok_status();
+  size_t live = 0;
+  for (const ApiKey& key : owner.keys)
+    if (key.live_at(now_ms)) ++live;
+  if (live < limit) return ok_status();
+  return conflict("At most " + std::to_string(limit) +
+                      " live API keys are allowed here; revoke one to make another.",
+                  "key_limit");
 }
 
 // UpdateOrgApiKey or UpdateUserApiKey → the changes it makes to `key`

@@ -27,7 +27,7 @@ Result<Decision> decide_command(const DecideContext& c, const BootstrapUser& cmd
   const Metadata metadata = metadata_from_values(cmd.metadata);
   Validation v;
   if (!email.ok()) v.add(email.error());
-  if (utf8_length(cmd.name) > kMaxNameLength) v.fail("name", "must be at most 255 characters");
+  v.add(check_optional_name(cmd.name, "name"));
   v.add(check_metadata(metadata, "metadata"));
   if (!v.ok()) return v.status().error();
   if (c.target_user != nullptr && c.target_user->exists()) {

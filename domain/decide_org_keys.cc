@@ -43,6 +43,8 @@ Result<Decision> decide_command(const DecideContext& c, const CreateOrgApiKey& c
   Status fresh = check_if_match(cmd.if_match_version, org);
   if (!fresh.ok()) return fresh.error();
   if (org.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
+  Status room = check_key_limit(org, kMaxLiveOrgKeys, c.now_ms);
+  if (!room.ok()) return room.error();
 
   return key_created<OrgApiKeyCreated>(org, std::move(data).value(), cmd.raw_key);
 }

@@ -57,6 +57,13 @@ Result<Decision> decide_command(const DecideContext& c, const UpdateOrganization
     return forbidden("Only an owner may change require_reauth_to_delete.", "owner_required");
   }
   const OrganizationState& org = *access->org;
+  // Turning the rule off is how a stale session would get around it.
+  if (cmd.require_reauth_to_delete && !*cmd.require_reauth_to_delete &&
+      org.require_reauth_to_delete) {
+    Status recent = check_recent_sign_in(
+        c, "Sign in again (within the last 15 minutes) to turn require_reauth_to_delete off.");
+    if (!recent.ok()) return recent.error();
+  }
   const Metadata metadata = apply_metadata_patch(org.metadata, cmd.metadata);
   Validation v;
   if (cmd.name) v.add(check_name(*cmd.name));
@@ -92,13 +99,10 @@ Result<Decision> decide_command(const DecideContext& c, const DeleteOrganization
   const OrganizationState& org = *access->org;
   // Deleting is the one action a stolen, long-idle browser session must not
   // reach: sessions need a recent sign-in. Keys and bearer tokens skip this.
-  if (c.caller->kind == CredentialKind::session && org.require_reauth_to_delete) {
-    const Session* session = c.calling_user->find_session(c.caller->credential_id);
-    const int64_t authenticated_at = session ? session->authenticated_at_ms : 0;
-    if (c.now_ms - authenticated_at > kReauthenticationWindowMs) {
-      return forbidden("Sign in again (within the last 15 minutes) to delete an organization.",
-                       "reauthentication_required");
-    }
+  if (org.require_reauth_to_delete) {
+    Status recent = check_recent_sign_in(
+        c, "Sign in again (within the last 15 minutes) to delete an organization.");
+    if (!recent.ok()) return recent.error();
   }
   Status fresh = check_if_match(cmd.if_match_version, org);
   if (!fresh.ok()) return fresh.error();

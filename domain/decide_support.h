@@ -41,6 +41,14 @@ Result<OrgAccess> access_org(const DecideContext& context, const std::string& or
 Status check_if_match(const std::optional<uint64_t>& if_match_version,
                       const OrganizationState& org);
 
+// Whether the caller is a session whose user signed in longer ago than the
+// re-authentication window (15 minutes). The sign-in time is the session's in
+// the calling user's state (authenticate() found it live), else the Caller's.
+bool stale_session(const DecideContext& context);
+// forbidden with reason "reauthentication_required" for a stale session: what
+// it asks would let it (or a credential it mints) act beyond its freshness.
+Status check_recent_sign_in(const DecideContext& context, std::string detail);
+
 // The user id written into "…_by" fields: the acting user (for org keys, the
 // key's creator).
 const std::string& acting_user_id(const DecideContext& context);
@@ -76,6 +84,7 @@ Result<Decision> decide_command(const DecideContext& c, const IssueToken& cmd);
 Result<Decision> decide_command(const DecideContext& c, const RevokeToken& cmd);
 Result<Decision> decide_command(const DecideContext& c, const IssueSession& cmd);
 Result<Decision> decide_command(const DecideContext& c, const RevokeSession& cmd);
+Result<Decision> decide_command(const DecideContext& c, const SetApiKeyLimits& cmd);
 
 }  // namespace decide_support
 }  // namespace closient

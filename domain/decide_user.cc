@@ -24,10 +24,19 @@ Result<Decision> decide_command(const DecideContext& c, const CreateUserApiKey& 
     return forbidden("A key may not have more authority than its creator.",
                      "key_role_exceeds_authority");
   }
+  // A manager csu key carries the user's full authority, with no sign-in age:
+  // minted by a stale session it would reach what the session may not.
+  if (cmd.role == KeyRole::manager) {
+    Status recent = check_recent_sign_in(
+        c, "Sign in again (within the last 15 minutes) to create a manager key.");
+    if (!recent.ok()) return recent.error();
+  }
   Result<ApiKeyCreatedData> data = new_api_key(c, cmd, KeyKind::user);
   if (!data.ok()) return data.error();
   const UserState& user = *c.calling_user;
   if (user.find_key(cmd.key_id) != nullptr) return internal("The generated key id is taken.");
+  Status room = check_key_limit(user, kMaxLiveUserKeys, c.now_ms);
+  if (!room.ok()) return room.error();
 
   return key_created<UserApiKeyCreated>(user, std::move(data).value(), cmd.raw_key);
 }

@@ -34,16 +34,29 @@ Entry entry(const char* stream) {
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> all = {
-      entry<OrganizationCreated>("org"), entry<OrganizationUpdated>("org"),
-      entry<OrganizationDeleted>("org"), entry<OrganizationRestored>("org"),
-      entry<MemberAdded>("org"),         entry<MemberInvited>("org"),
-      entry<MemberRoleChanged>("org"),   entry<MemberRemoved>("org"),
-      entry<OrgApiKeyCreated>("org"),    entry<OrgApiKeyUpdated>("org"),
-      entry<OrgApiKeyRevoked>("org"),    entry<UserCreated>("user"),
-      entry<UserApiKeyCreated>("user"),  entry<UserApiKeyUpdated>("user"),
-      entry<UserApiKeyRevoked>("user"),  entry<TokenIssued>("user"),
-      entry<TokenRevoked>("user"),       entry<SessionIssued>("user"),
-      entry<SessionRevoked>("user"),     entry<PreferencesReplaced>("user"),
+      entry<OrganizationCreated>("org"),
+      entry<OrganizationUpdated>("org"),
+      entry<OrganizationDeleted>("org"),
+      entry<OrganizationRestored>("org"),
+      entry<MemberAdded>("org"),
+      entry<MemberInvited>("org"),
+      entry<MemberRoleChanged>("org"),
+      entry<MemberRemoved>("org"),
+      entry<OrgApiKeyCreated>("org"),
+      entry<OrgApiKeyUpdated>("org"),
+      entry<OrgApiKeyRevoked>("org"),
+      entry<UserCreated>("user"),
+      entry<UserApiKeyCreated>("user"),
+      entry<UserApiKeyUpdated>("user"),
+      entry<UserApiKeyRevoked>("user"),
+      entry<TokenIssued>("user"),
+      entry<TokenRevoked>("user"),
+      entry<SessionIssued>("user"),
+      entry<SessionRevoked>("user"),
+      entry<PreferencesReplaced>("user"),
+      // Added later; appended so that the order of the older types stays put.
+      entry<OrgApiKeyLimitsChanged>("org"),
+      entry<UserApiKeyLimitsChanged>("user"),
   };
   return all;
 }

@@ -64,6 +64,11 @@ Result<Metadata> parse_metadata(const nlohmann::json& value, std::string_view fi
   if (!value.is_object()) {
     return Error::validation(std::string(field), "must be an object of strings");
   }
+  if (value.size() > kMetadataMaxKeysInRequest) {
+    return Error::validation(
+        std::string(field),
+        "at most 50 keys (one update may name at most 100, deletions included)");
+  }
   Validation v;
   Metadata out;
   for (const auto& [key, item] : value.items()) {

@@ -18,6 +18,10 @@ using Metadata = std::map<std::string, std::string>;
 inline constexpr size_t kMetadataMaxKeys = 50;
 inline constexpr size_t kMetadataMaxKeyLength = 40;     // characters (code points)
 inline constexpr size_t kMetadataMaxValueLength = 500;  // characters (code points)
+// A request body's metadata object may name at most this many keys: enough to
+// delete every stored key and set as many new ones in one update. Checked
+// before any key is looked at.
+inline constexpr size_t kMetadataMaxKeysInRequest = 2 * kMetadataMaxKeys;
 
 // What an update body says about metadata.
 struct MetadataPatch {
@@ -45,8 +49,9 @@ Metadata metadata_from_values(const Metadata& values);
 Status check_metadata(const Metadata& values, std::string_view field);
 
 // A JSON value from a request body → Metadata: must be an object of strings
-// (null is {}). Key and value limits are checked here; the key count applies to
-// the stored result and is checked by decide.
+// (null is {}) of at most kMetadataMaxKeysInRequest members. Key and value
+// limits are checked here; the key count applies to the stored result and is
+// checked by decide.
 Result<Metadata> parse_metadata(const nlohmann::json& value, std::string_view field);
 // A JSON member of an update body: `value` is nullptr when the member is absent.
 Result<MetadataPatch> parse_metadata_patch(const nlohmann::json* value, std::string_view field);

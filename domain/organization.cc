@@ -172,6 +172,18 @@ void from_json(const nlohmann::json& j, ApiKeyRevokedData& e) {
   j.at("revoked_by").get_to(e.revoked_by);
 }
 
+void to_json(nlohmann::json& j, const ApiKeyLimitsChangedData& e) {
+  j = {{"key_id", e.key_id},
+       {"rate_limit_per_minute", e.rate_limit_per_minute},
+       {"rate_limit_per_day", e.rate_limit_per_day}};
+}
+
+void from_json(const nlohmann::json& j, ApiKeyLimitsChangedData& e) {
+  j.at("key_id").get_to(e.key_id);
+  j.at("rate_limit_per_minute").get_to(e.rate_limit_per_minute);
+  j.at("rate_limit_per_day").get_to(e.rate_limit_per_day);
+}
+
 // ---- State ----
 
 const Member* OrganizationState::find_member(const std::string& member_id) const {
@@ -221,6 +233,11 @@ void apply_key_update(ApiKey& key, const ApiKeyUpdatedData& e) {
   if (e.name) key.name = *e.name;
   if (e.description) key.description = *e.description;
   if (e.metadata) key.metadata = *e.metadata;
+}
+
+void apply_key_limits(ApiKey& key, const ApiKeyLimitsChangedData& e) {
+  key.rate_limit_per_minute = e.rate_limit_per_minute;
+  key.rate_limit_per_day = e.rate_limit_per_day;
 }
 
 namespace {
@@ -296,6 +313,7 @@ void apply(OrganizationState& s, const OrgApiKeyCreated& e) {
   key.org_id = s.id;
   s.key_index.emplace(e.key_id, s.keys.size());
   s.keys.push_back(std::move(key));
+  ++s.unrevoked_key_count;
 }
 
 ApiKey* unrevoked_key(OrganizationState& s, const std::string& key_id) {
@@ -343,7 +361,12 @@ Status evolve_checked(OrganizationState& s, const EventEnvelope& envelope) {
       if (ApiKey* key = unrevoked_key(s, e.key_id)) {
         key->revoked = true;
         key->revoked_at_ms = e.revoked_at_ms;
+        --s.unrevoked_key_count;
       }
+    });
+  } else if (type == OrgApiKeyLimitsChanged::kType) {
+    status = decode_and<OrgApiKeyLimitsChanged>(envelope, [&](const OrgApiKeyLimitsChanged& e) {
+      if (ApiKey* key = unrevoked_key(s, e.key_id)) apply_key_limits(*key, e);
     });
   }
   // The version counts every event of the stream, known or not, so it always

@@ -130,6 +130,14 @@ struct ApiKeyRevokedData {
   std::string revoked_by;  // user id
 };
 
+// An operator set a key's rate limits (any tier; callers of the API are held to
+// kMaxRateLimitPerMinute/-PerDay). The whole new pair; 0 = the default.
+struct ApiKeyLimitsChangedData {
+  std::string key_id;
+  int64_t rate_limit_per_minute = 0;
+  int64_t rate_limit_per_day = 0;
+};
+
 struct OrgApiKeyCreated : ApiKeyCreatedData {
   static constexpr const char* kType = "OrgApiKeyCreated";
   static constexpr int kSchema = 1;
@@ -142,11 +150,16 @@ struct OrgApiKeyRevoked : ApiKeyRevokedData {
   static constexpr const char* kType = "OrgApiKeyRevoked";
   static constexpr int kSchema = 1;
 };
+struct OrgApiKeyLimitsChanged : ApiKeyLimitsChangedData {
+  static constexpr const char* kType = "OrgApiKeyLimitsChanged";
+  static constexpr int kSchema = 1;
+};
 
 // The ApiKey record a created event describes, and an update applied to one.
 // Shared by both aggregates and by read models that keep keys.
 ApiKey api_key_from_event(const ApiKeyCreatedData& e);
 void apply_key_update(ApiKey& key, const ApiKeyUpdatedData& e);
+void apply_key_limits(ApiKey& key, const ApiKeyLimitsChangedData& e);
 
 // JSON codecs (nlohmann ADL). from_json throws nlohmann::json::exception on bad
 // data; decode_event below turns that into an Error.
@@ -170,6 +183,8 @@ void to_json(nlohmann::json& j, const ApiKeyUpdatedData& e);
 void from_json(const nlohmann::json& j, ApiKeyUpdatedData& e);
 void to_json(nlohmann::json& j, const ApiKeyRevokedData& e);
 void from_json(const nlohmann::json& j, ApiKeyRevokedData& e);
+void to_json(nlohmann::json& j, const ApiKeyLimitsChangedData& e);
+void from_json(const nlohmann::json& j, ApiKeyLimitsChangedData& e);
 
 // ---- State ----
 
@@ -209,6 +224,7 @@ struct OrganizationState {
   // Org keys in creation order; revoked ones stay flagged.
   std::vector<ApiKey> keys;
   std::unordered_map<std::string, size_t> key_index;  // key id → position
+  size_t unrevoked_key_count = 0;                     // expired ones included
 
   bool exists() const { return version > 0; }
   bool deleted() const { return deleted_at_ms.has_value(); }

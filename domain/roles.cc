@@ -218,6 +218,17 @@ Status check_org_action(const OrgAuthority& authority, OrgAction action) {
   return ok_status();
 }
 
+Status check_org_action_by_credential(const Caller& caller, const std::string& org_id,
+                                      OrgAction action) {
+  if (caller.is_org_key()) {
+    return check_org_action(authority_over_org(caller, std::nullopt, caller.key_org_id == org_id),
+                            action);
+  }
+  // The most any membership gives: an owner's. What even that refuses is the
+  // credential's own cap, and the refusal names it.
+  return check_org_action(authority_over_org(caller, Role::owner, false), action);
+}
+
 bool covers_key_role(const OrgAuthority& authority, KeyRole role) {
   if (role == KeyRole::manager) {
     return authority.manage_members && authority.manage_api_keys && authority.read_members;

@@ -69,6 +69,16 @@ OrgAuthority authority_over_org(const Caller& caller, std::optional<Role> member
 
 bool allows(const OrgAuthority& authority, OrgAction action);
 
+// What the credential alone says, before any state is read (and so before a
+// request body is parsed): not_found for an org key naming another
+// organization, forbidden when no state could allow `action` (an org key's
+// role, a read-only csu key, a publishable key), else ok: the membership
+// decides, in decide. A user credential is never told not_found here; when it
+// is refused, whether it may see the organization at all is for the caller to
+// find out (forbidden vs not_found, contract §3).
+Status check_org_action_by_credential(const Caller& caller, const std::string& org_id,
+                                      OrgAction action);
+
 // ok, or not_found when the organization is not visible, or forbidden when it
 // is visible but the action is not allowed. A forbidden error names the rule in
 // its detail and carries a stable machine `reason`: owner_required,

@@ -153,6 +153,7 @@ Status evolve_checked(UserState& s, const EventEnvelope& envelope) {
       key.user_id = s.id;
       s.key_index.emplace(e.key_id, s.keys.size());
       s.keys.push_back(std::move(key));
+      ++s.unrevoked_key_count;
     });
   } else if (type == UserApiKeyUpdated::kType) {
     status = decode_and<UserApiKeyUpdated>(envelope, [&](const UserApiKeyUpdated& e) {
@@ -163,7 +164,12 @@ Status evolve_checked(UserState& s, const EventEnvelope& envelope) {
       if (ApiKey* key = unrevoked_key(s, e.key_id)) {
         key->revoked = true;
         key->revoked_at_ms = e.revoked_at_ms;
+        --s.unrevoked_key_count;
       }
+    });
+  } else if (type == UserApiKeyLimitsChanged::kType) {
+    status = decode_and<UserApiKeyLimitsChanged>(envelope, [&](const UserApiKeyLimitsChanged& e) {
+      if (ApiKey* key = unrevoked_key(s, e.key_id)) apply_key_limits(*key, e);
     });
   } else if (type == TokenIssued::kType) {
     status = decode_and<TokenIssued>(envelope, [&](const TokenIssued& e) {

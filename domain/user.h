@@ -44,6 +44,10 @@ struct UserApiKeyRevoked : ApiKeyRevokedData {
   static constexpr const char* kType = "UserApiKeyRevoked";
   static constexpr int kSchema = 1;
 };
+struct UserApiKeyLimitsChanged : ApiKeyLimitsChangedData {
+  static constexpr const char* kType = "UserApiKeyLimitsChanged";
+  static constexpr int kSchema = 1;
+};
 
 struct TokenIssued {
   static constexpr const char* kType = "TokenIssued";
@@ -134,6 +138,7 @@ struct UserState {
 
   std::vector<ApiKey> keys;  // csu keys in creation order; revoked ones stay flagged
   std::unordered_map<std::string, size_t> key_index;
+  size_t unrevoked_key_count = 0;  // expired ones included
   std::unordered_map<std::string, Token> tokens;
   std::unordered_map<std::string, Session> sessions;
   std::vector<TraitPreference> preferences;

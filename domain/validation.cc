@@ -2,9 +2,11 @@
 
 #include <cctype>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "domain/countries.h"
+#include "domain/text_rules.h"
 
 namespace closient {
 namespace {
@@ -63,6 +65,13 @@ const std::set<std::string>& preference_fields() {
   return fields;
 }
 
+Error too_many_preferences() {
+  return Error::validation("preferences", "at most 200 items");
+}
+
+// The list rules of check_preferences, into `v` (the list is at most 200 long).
+void add_preference_problems(const std::vector<TraitPreference>& preferences, Validation& v);
+
 }  // namespace
 
 size_t utf8_length(std::string_view text) {
@@ -77,24 +86,42 @@ void Validation::add(const Status& status) {
   const Error& error = status.error();
   if (error.code == ErrorCode::validation_error && !error.fields.empty()) {
     for (const FieldError& field : error.fields) fail(field.field, field.message);
+    unlisted_ += error.unlisted_fields;
   } else if (!other_) {
     other_ = error;
   }
 }
 
 void Validation::fail(std::string field, std::string message) {
-  // One message per field: the first problem found is the one worth fixing.
-  for (const FieldError& existing : fields_)
-    if (existing.field == field) return;
+  if (fields_.size() >= kMaxListedFieldErrors) {
+    // Counting distinct fields needs the set to grow, but never beyond the
+    // request's own size; the list itself stays short.
+    if (named_.insert(std::move(field)).second) ++unlisted_;
+    return;
+  }
+  if (!named_.insert(field).second) return;
   fields_.push_back(FieldError{std::move(field), std::move(message)});
 }
 
 Status Validation::status() const {
   if (other_) return *other_;
   if (fields_.empty()) return ok_status();
-  Error error = Error::validation("", "");
+  Error error = Error::make(ErrorCode::validation_error, "The request is not valid.");
+  if (unlisted_ > 0) {
+    error.detail = "The request is not valid: " + std::to_string(fields_.size() + unlisted_) +
+                   " fields have problems; the first " + std::to_string(fields_.size()) +
+                   " are listed.";
+  }
   error.fields = fields_;
+  error.unlisted_fields = unlisted_;
   return error;
+}
+
+Status check_displayable(std::string_view text, std::string_view field) {
+  if (std::optional<std::string> problem = displayable_text_problem(text)) {
+    return Error::validation(std::string(field), std::move(*problem));
+  }
+  return ok_status();
 }
 
 Status check_name(std::string_view name, std::string_view field) {
@@ -103,14 +130,21 @@ Status check_name(std::string_view name, std::string_view field) {
   if (length > kMaxNameLength) {
     return Error::validation(std::string(field), "must be at most 255 characters");
   }
-  return ok_status();
+  return check_displayable(name, field);
+}
+
+Status check_optional_name(std::string_view name, std::string_view field) {
+  if (utf8_length(name) > kMaxNameLength) {
+    return Error::validation(std::string(field), "must be at most 255 characters");
+  }
+  return check_displayable(name, field);
 }
 
 Status check_description(std::string_view text, std::string_view field) {
   if (utf8_length(text) > kMaxDescriptionLength) {
     return Error::validation(std::string(field), "must be at most 255 characters");
   }
-  return ok_status();
+  return check_displayable(text, field);
 }
 
 Status check_country(std::string_view code, std::string_view field) {
@@ -121,8 +155,12 @@ Status check_country(std::string_view code, std::string_view field) {
   return ok_status();
 }
 
-Status check_rate_limit(int64_t value, std::string_view field) {
+Status check_rate_limit(int64_t value, int64_t max, std::string_view field) {
   if (value < 0) return Error::validation(std::string(field), "must be 0 or more");
+  if (value > max) {
+    return Error::validation(std::string(field), "must be at most " + std::to_string(max) +
+                                                     "; higher limits are set by an operator");
+  }
   return ok_status();
 }
 
@@ -161,6 +199,8 @@ Result<KeyKind> parse_org_key_kind_field(std::string_view text, std::string_view
 
 Result<std::vector<TraitPreference>> parse_preferences(const nlohmann::json& body) {
   if (!body.is_array()) return Error::validation("preferences", "must be an array");
+  // The cap comes before any per-item work: a long list is refused as a whole.
+  if (body.size() > kMaxPreferences) return too_many_preferences();
   Validation v;
   std::vector<TraitPreference> out;
   for (size_t i = 0; i < body.size(); ++i) {
@@ -208,15 +248,22 @@ Result<std::vector<TraitPreference>> parse_preferences(const nlohmann::json& bod
     if (!has_label) preference.trait_label = default_trait_label(preference.trait);
     out.push_back(std::move(preference));
   }
-  v.add(check_preferences(out));
+  add_preference_problems(out, v);
   if (!v.ok()) return v.status().error();
   return out;
 }
 
 Status check_preferences(const std::vector<TraitPreference>& preferences) {
+  if (preferences.size() > kMaxPreferences) return too_many_preferences();
   Validation v;
-  if (preferences.size() > kMaxPreferences) v.fail("preferences", "at most 200 items");
-  std::set<std::string> seen;
+  add_preference_problems(preferences, v);
+  return v.status();
+}
+
+namespace {
+
+void add_preference_problems(const std::vector<TraitPreference>& preferences, Validation& v) {
+  std::unordered_set<std::string> seen;
   for (size_t i = 0; i < preferences.size(); ++i) {
     const TraitPreference& p = preferences[i];
     const std::string at = "preferences[" + std::to_string(i) + "]";
@@ -228,9 +275,12 @@ Status check_preferences(const std::vector<TraitPreference>& preferences) {
     const size_t label_length = utf8_length(p.trait_label);
     if (label_length == 0 || label_length > kMaxTraitLabelLength) {
       v.fail(at + ".trait_label", "must be 1 to 255 characters");
+    } else {
+      v.add(check_displayable(p.trait_label, at + ".trait_label"));
     }
   }
-  return v.status();
 }
+
+}  // namespace
 
 }  // namespace closient

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/api_key.h"
@@ -27,24 +28,41 @@ inline constexpr size_t kMaxDescriptionLength = 255;  // characters (code points
 // Number of Unicode code points in UTF-8 text (continuation bytes not counted).
 size_t utf8_length(std::string_view text);
 
-// Collects field errors from several checks into one validation_error.
+// At most this many field errors are listed in one answer; the rest are counted.
+inline constexpr size_t kMaxListedFieldErrors = 50;
+
+// Collects field errors from several checks into one validation_error. A field
+// is named once (its first problem is the one worth fixing), found in O(1),
+// and only the first kMaxListedFieldErrors are kept: a body full of mistakes
+// costs time and memory in proportion to its size, and answers a short list
+// saying how many more there were.
 class Validation {
  public:
   // Records the field errors of `status` (other errors are kept as the first failure).
   void add(const Status& status);
   void fail(std::string field, std::string message);
   bool ok() const { return fields_.empty() && !other_; }
-  Status status() const;  // ok, or one validation_error listing every field
+  Status status() const;  // ok, or one validation_error listing the fields
 
  private:
   std::vector<FieldError> fields_;
+  std::unordered_set<std::string> named_;  // every field named so far, listed or not
+  size_t unlisted_ = 0;
   std::optional<Error> other_;
 };
 
-Status check_name(std::string_view name, std::string_view field = "name");  // 1–255
+inline constexpr int64_t kMaxRateLimitPerMinute = 1'000'000;  // set through the API
+inline constexpr int64_t kMaxRateLimitPerDay = 100'000'000;   // set through the API
+
+// Names and descriptions: length in characters, and only displayable text
+// (valid UTF-8, no control characters or bidirectional overrides; text_rules.h).
+Status check_name(std::string_view name, std::string_view field = "name");           // 1–255
+Status check_optional_name(std::string_view name, std::string_view field = "name");  // 0–255
 Status check_description(std::string_view text, std::string_view field = "description");
+Status check_displayable(std::string_view text, std::string_view field);
 Status check_country(std::string_view code, std::string_view field = "country");
-Status check_rate_limit(int64_t value, std::string_view field);  // ≥ 0
+// 0 (the default) to `max`.
+Status check_rate_limit(int64_t value, int64_t max, std::string_view field);
 Status check_expires_at(std::optional<int64_t> expires_at_ms, int64_t now_ms,
                         std::string_view field = "expires_at");  // in the future when set
 
@@ -61,7 +79,8 @@ Result<KeyKind> parse_org_key_kind_field(std::string_view text, std::string_view
 // A preference list as PUT /preferences sends it (a JSON array of objects with
 // trait, optional trait_label, category, stance). Fills default labels.
 Result<std::vector<TraitPreference>> parse_preferences(const nlohmann::json& body);
-// List rules on typed preferences: ≤ 200 items, slugs, labels, each trait once.
+// List rules on typed preferences: ≤ 200 items (checked first, before any
+// per-item work), slugs, labels, each trait once.
 Status check_preferences(const std::vector<TraitPreference>& preferences);
 
 }  // namespace closient

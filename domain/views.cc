@@ -9,6 +9,11 @@ nlohmann::json optional_timestamp(const std::optional<int64_t>& unix_ms) {
   return unix_ms ? nlohmann::json(format_timestamp_ms(*unix_ms)) : nlohmann::json(nullptr);
 }
 
+// An id that may be absent (empty): null on the wire.
+nlohmann::json optional_id(const std::string& id) {
+  return id.empty() ? nlohmann::json(nullptr) : nlohmann::json(id);
+}
+
 }  // namespace
 
 nlohmann::json organization_view(const OrganizationState& org) {
@@ -42,7 +47,8 @@ nlohmann::json api_key_view(const ApiKey& key, std::optional<int64_t> last_used_
           {"last_used", optional_timestamp(last_used_ms)},
           {"rate_limit_per_minute", key.rate_limit_per_minute},
           {"rate_limit_per_day", key.rate_limit_per_day},
-          {"metadata", metadata_to_json(key.metadata)}};
+          {"metadata", metadata_to_json(key.metadata)},
+          {"created_by", optional_id(key.created_by)}};
 }
 
 nlohmann::json api_key_created_view(const ApiKey& key, const std::string& raw_key) {
@@ -64,12 +70,22 @@ nlohmann::json whoami_view(const std::string& user_id, const std::string& email,
   nlohmann::json orgs = nlohmann::json::array();
   for (const WhoAmIOrganization& entry : organizations)
     orgs.push_back(whoami_organization_view(entry));
-  return {{"user_id", user_id},
+  nlohmann::json key =
+      api_key ? api_key_view(*api_key, api_key_last_used_ms) : nlohmann::json(nullptr);
+  // A publishable key sits in public web pages: its answer names no person.
+  if (api_key && api_key->kind == KeyKind::publishable) {
+    key["created_by"] = nullptr;
+    return {{"user_id", nullptr},
+            {"email", nullptr},
+            {"organizations", std::move(orgs)},
+            {"metadata", nlohmann::json::object()},
+            {"api_key", std::move(key)}};
+  }
+  return {{"user_id", optional_id(user_id)},
           {"email", email},
           {"organizations", std::move(orgs)},
           {"metadata", metadata_to_json(metadata)},
-          {"api_key",
-           api_key ? api_key_view(*api_key, api_key_last_used_ms) : nlohmann::json(nullptr)}};
+          {"api_key", std::move(key)}};
 }
 
 nlohmann::json trait_preference_view(const TraitPreference& preference) {

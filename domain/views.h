@@ -25,7 +25,8 @@ nlohmann::json organization_view(const OrganizationState& org);
 nlohmann::json member_view(const Member& member);
 
 // APIKey: id, name, description, role, kind, prefix, created, expires_at,
-// last_used, rate_limit_per_minute, rate_limit_per_day, metadata.
+// last_used, rate_limit_per_minute, rate_limit_per_day, metadata, created_by
+// (the creating user's id; null when an operator created the key).
 // last_used is not an event (it is coalesced outside the log), so it is passed in.
 nlohmann::json api_key_view(const ApiKey& key, std::optional<int64_t> last_used_ms);
 
@@ -41,7 +42,8 @@ struct WhoAmIOrganization {
 nlohmann::json whoami_organization_view(const WhoAmIOrganization& entry);
 
 // WhoAmI: user_id, email, organizations, metadata, api_key (APIKey of the key
-// used, or null).
+// used, or null). With a publishable (cpk) key it names no person: user_id,
+// email and api_key.created_by null, metadata {}.
 nlohmann::json whoami_view(const std::string& user_id, const std::string& email,
                            const Metadata& metadata,
                            const std::vector<WhoAmIOrganization>& organizations,

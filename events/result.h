@@ -41,13 +41,21 @@ struct Error {
   std::string detail;  // human-readable, safe to show a client
   std::string reason;  // optional extension member, e.g. "last_owner"
   std::vector<FieldError> fields;  // for validation_error
+  // validation_error: how many more fields were wrong than `fields` lists (the
+  // list is capped so that a hostile body cannot make a huge answer).
+  size_t unlisted_fields = 0;
 
   static Error make(ErrorCode code, std::string detail, std::string reason = {}) {
-    return Error{code, std::move(detail), std::move(reason), {}};
+    Error error;
+    error.code = code;
+    error.detail = std::move(detail);
+    error.reason = std::move(reason);
+    return error;
   }
   static Error validation(std::string field, std::string message) {
-    return Error{ErrorCode::validation_error, "The request is not valid.", {},
-                 {FieldError{std::move(field), std::move(message)}}};
+    Error error = make(ErrorCode::validation_error, "The request is not valid.");
+    error.fields.push_back(FieldError{std::move(field), std::move(message)});
+    return error;
   }
 };
 

@@ -68,6 +68,9 @@ class RocksEventLog : public EventLog, public SideDataStore {
   std::optional<std::string> side_get(const std::string& space, const std::string& key) override;
   Status side_put(const std::string& space,
                   const std::vector<std::pair<std::string, std::string>>& entries) override;
+  Status side_scan(const std::string& space, const std::string& prefix, const std::string& start,
+                   const KeyValueVisitor& visit) override;
+  Status side_erase(const std::string& space, const std::vector<std::string>& keys) override;
 
   // Blocks until the log passes `after_position` or `timeout` elapses; returns
   // the last position. For live tails in the serving process. In the

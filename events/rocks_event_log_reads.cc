@@ -141,6 +141,36 @@ Status RocksEventLog::side_put(const std::string& space,
   return ok_status();
 }
 
+Status RocksEventLog::side_scan(const std::string& space, const std::string& prefix,
+                                const std::string& start, const KeyValueVisitor& visit) {
+  rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
+  if (!family) {
+    return Error::make(ErrorCode::internal_error, fmt::format("no side space named {}", space));
+  }
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(rocksdb::ReadOptions(), family));
+  for (it->Seek(std::max(prefix, start));
+       it->Valid() && starts_with(it->key().ToStringView(), prefix); it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "scanning side space " + space);
+  return ok_status();
+}
+
+Status RocksEventLog::side_erase(const std::string& space, const std::vector<std::string>& keys) {
+  Status writable = refuse_unless_writable();
+  if (!writable.ok()) return writable;
+  rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
+  if (!family) {
+    return Error::make(ErrorCode::internal_error, fmt::format("no side space named {}", space));
+  }
+  rocksdb::WriteBatch batch;
+  for (const std::string& key : keys) batch.Delete(family, key);
+  // Not synced, like side_put: a deletion lost in a crash is made again.
+  rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return storage_error(s, fmt::format("erasing from side space {}", space));
+  return ok_status();
+}
+
 Status RocksEventLog::catch_up() {
   return store_->catch_up();
 }

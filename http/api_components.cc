@@ -126,7 +126,8 @@ constexpr char kComponents[] = R"json({
   "APIKey": {
     "type": "object",
     "required": ["id", "name", "description", "role", "kind", "prefix", "created", "expires_at",
-                 "last_used", "rate_limit_per_minute", "rate_limit_per_day", "metadata"],
+                 "last_used", "rate_limit_per_minute", "rate_limit_per_day", "metadata",
+                 "created_by"],
     "properties": {
       "id": {"$ref": "#/components/schemas/Id"},
       "name": {"$ref": "#/components/schemas/Name"},

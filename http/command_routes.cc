@@ -7,6 +7,7 @@
 #include "http/account_service.h"
 #include "http/api_description.h"
 #include "http/command_bodies.h"
+#include "http/command_rights.h"
 #include "http/json_body.h"
 #include "http/request_parameters.h"
 
@@ -119,7 +120,8 @@ Result<Response> render(std::string_view operation, const CommandOutcome& outcom
   return missing;
 }
 
-// Wraps `reply` so the answer is also kept for Idempotency-Key replays.
+// Wraps `reply` so the answer is also kept for Idempotency-Key replays (the
+// store keeps it without the secret it may carry).
 Reply remembering(Reply reply, IdempotencyStore* store, std::string slot, std::string fingerprint,
                   const RequestContext& context) {
   WallClock clock = context.clock;
@@ -156,10 +158,14 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
     return fail(parameters.error());
   }
 
+  const Caller& caller = passed->auth.caller;
   Result<std::optional<uint64_t>> if_match = parse_if_match(context.request.headers);
   if (!if_match.ok()) return fail(if_match.error());
   std::optional<nlohmann::json> body;
   if (operation_takes_body(operation)) {
+    // What the credential may do is settled before its body costs anything.
+    Status may = check_rights_before_body(operation, context.path_params, caller, *parts_.queries);
+    if (!may.ok()) return fail(may.error());
     Result<nlohmann::json> parsed = parse_json_body(context.request);
     if (!parsed.ok()) return fail(parsed.error());
     body = std::move(*parsed);
@@ -168,7 +174,6 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
       CommandInput{operation, &context.path_params, body ? &*body : nullptr, *if_match});
   if (!command.ok()) return fail(command.error());
 
-  const Caller& caller = passed->auth.caller;
   if (std::optional<std::string_view> key = context.request.headers.find("Idempotency-Key");
       key && parts_.idempotency) {
     std::string fingerprint =

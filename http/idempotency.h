@@ -4,7 +4,19 @@
 // 422, and a retry while the first is still in flight is a 409. Keys are scoped
 // to the credential that sent them.
 //
-// Answers are kept in the store's `idempotency` side space for at least 24 hours.
+// Answers are kept in the store's `idempotency` side space for 24 hours and then
+// deleted: a sweep, run by claim() at most once a minute, deletes the expired
+// records oldest first, a bounded number per run, through an index by storage
+// time. Layout of the space:
+//   r/<slot>                        → {"fingerprint", "stored_at_ms", "response"}
+//   x/<stored_at_ms, 16 hex>/<slot> → ""   (the expiry index)
+// where slot = SHA-256(credential, key). Records of the first format (the bare
+// slot as key, which could hold a raw API key) are deleted by the sweep.
+//
+// No raw secret is ever stored: an answer that carries one (Cache-Control:
+// no-store, the raw `key` of APIKeyCreated) is kept without it, so a replay
+// tells what was created but never hands the key out again.
+//
 // That space is written without a sync: after a crash, a retry of a write whose
 // answer was not yet stored runs again, and the domain's rules (an email already a
 // member, a revoked key) answer it as a repeat would be answered.
@@ -23,6 +35,10 @@ namespace closient::http {
 
 inline constexpr int64_t kIdempotencyRetentionMs = int64_t{24} * 60 * 60 * 1000;
 inline constexpr size_t kMaxIdempotencyKeyLength = 255;
+inline constexpr int64_t kIdempotencySweepIntervalMs = 60 * 1000;
+// Records deleted per sweep at most: a sweep runs on a request's thread, so its
+// cost is bounded; a backlog shrinks by this much a minute.
+inline constexpr size_t kIdempotencySweepBatch = 1000;
 
 class IdempotencyStore {
  public:
@@ -36,22 +52,37 @@ class IdempotencyStore {
   };
 
   // `credential` names who sent it; `fingerprint` is the request's method, path
-  // and body. A claim that proceeds must be finished.
+  // and body. A claim that proceeds must be finished. Sweeps when one is due.
   Claim claim(const std::string& credential, const std::string& key, const std::string& fingerprint,
               int64_t now_ms);
-  // Keeps `response` for replays (unless it is a 5xx, which a retry may fix) and
-  // releases the slot.
+  // Keeps `response` for replays (unless it is a 5xx, which a retry may fix),
+  // without any secret it carries, and releases the slot.
   void finish(const std::string& slot, const std::string& fingerprint, const Response& response,
               int64_t now_ms);
 
+  // Deletes up to `max` records whose 24 hours have passed at `now_ms`, oldest
+  // first (and records of the first format); returns how many it deleted.
+  size_t sweep(int64_t now_ms, size_t max = kIdempotencySweepBatch);
+
  private:
+  void sweep_if_due(int64_t now_ms);
+
   SideDataStore& store_;
   std::mutex mutex_;
   std::set<std::string> in_flight_;
+  std::mutex sweep_mutex_;  // one sweep at a time; a busy sweep is not waited for
+  int64_t next_sweep_ms_ = 0;
+  bool first_format_gone_ = false;
 };
 
 // The fingerprint of a request: SHA-256 of method, path and body.
 std::string request_fingerprint(const std::string& method, const std::string& path,
                                 const std::string& body);
+
+// What of an answer may be kept for replays: itself, or, when it carries a
+// secret (Cache-Control: no-store), the answer without it (the `key` member
+// of its JSON body taken out, and Cache-Control with it). nullopt when the
+// secret cannot be told apart: such an answer is not kept at all.
+std::optional<Response> replayable_answer(const Response& response);
 
 }  // namespace closient::http

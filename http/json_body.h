@@ -1,11 +1,13 @@
 // Strict reading of JSON request bodies (§4 "Bodies", §6):
-//   wrong Content-Type -> 415, malformed JSON -> 400,
+//   wrong Content-Type -> 415, malformed JSON -> 400, the same member name twice
+//   in one object -> 400, nesting deeper than kMaxJsonDepth -> 400,
 //   not an object, unknown field, wrong type, missing field -> 422 naming each field.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "events/result.h"
@@ -17,8 +19,18 @@ namespace closient::http {
 // a charset, if given, must be UTF-8, the only encoding JSON allows on the wire).
 bool is_json_content_type(std::string_view content_type);
 
+// No body of this API nests deeper than 3; anything far deeper is refused
+// while parsing, before it costs memory.
+inline constexpr size_t kMaxJsonDepth = 16;
+
 // The body parsed as JSON, or 415 / 400. An empty body is malformed JSON.
 Result<nlohmann::json> parse_json_body(const Request& request);
+// `text` parsed as JSON by nlohmann's parser, through its SAX interface: a
+// duplicate member name (which would otherwise silently keep the last value,
+// so that {"role":"editor","role":"owner"} means different things to
+// different readers) or nesting deeper than kMaxJsonDepth stops the parse with
+// 400 bad_request, as malformed JSON does. Linear in the size of `text`.
+Result<nlohmann::json> parse_strict_json(std::string_view text);
 
 // JSON types a field may take, combinable: kJsonString | kJsonNull.
 enum JsonTypes : uint32_t {

@@ -299,7 +299,8 @@ Status ServingState::apply_org_event(OrgRecord& org, uint32_t org_idx, const Eve
       index_key(org.keys.back(), KeyRef{false, org_idx, at});
     });
   }
-  if (type == OrgApiKeyUpdated::kType || type == OrgApiKeyRevoked::kType) {
+  if (type == OrgApiKeyUpdated::kType || type == OrgApiKeyRevoked::kType ||
+      type == OrgApiKeyLimitsChanged::kType) {
     const bool revoke = type == OrgApiKeyRevoked::kType;
     auto change = [&](const std::string& key_id, const std::function<void(ApiKey&)>& then) {
       auto id = shortuuid_decode(key_id);
@@ -317,6 +318,11 @@ Status ServingState::apply_org_event(OrgRecord& org, uint32_t org_idx, const Eve
           key.revoked = true;
           key.revoked_at_ms = e.revoked_at_ms;
         });
+      });
+    }
+    if (type == OrgApiKeyLimitsChanged::kType) {
+      return decode_and<OrgApiKeyLimitsChanged>(ev, [&](const OrgApiKeyLimitsChanged& e) {
+        change(e.key_id, [&](ApiKey& key) { apply_key_limits(key, e); });
       });
     }
     return decode_and<OrgApiKeyUpdated>(ev, [&](const OrgApiKeyUpdated& e) {
@@ -353,7 +359,8 @@ Status ServingState::apply_user_event(UserRecord& user, uint32_t user_idx,
       index_key(extras.keys.back(), KeyRef{true, user_idx, at});
     });
   }
-  if (type == UserApiKeyUpdated::kType || type == UserApiKeyRevoked::kType) {
+  if (type == UserApiKeyUpdated::kType || type == UserApiKeyRevoked::kType ||
+      type == UserApiKeyLimitsChanged::kType) {
     const bool revoke = type == UserApiKeyRevoked::kType;
     auto change = [&](const std::string& key_id, const std::function<void(ApiKey&)>& then) {
       auto id = shortuuid_decode(key_id);
@@ -371,6 +378,11 @@ Status ServingState::apply_user_event(UserRecord& user, uint32_t user_idx,
           key.revoked = true;
           key.revoked_at_ms = e.revoked_at_ms;
         });
+      });
+    }
+    if (type == UserApiKeyLimitsChanged::kType) {
+      return decode_and<UserApiKeyLimitsChanged>(ev, [&](const UserApiKeyLimitsChanged& e) {
+        change(e.key_id, [&](ApiKey& key) { apply_key_limits(key, e); });
       });
     }
     return decode_and<UserApiKeyUpdated>(ev, [&](const UserApiKeyUpdated& e) {

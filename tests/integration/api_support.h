@@ -187,7 +187,7 @@ inline void expect_member(const json& member) {
 
 inline void expect_api_key(const json& key, bool created = false) {
   BOOST_TEST_CONTEXT("APIKey " << key.dump()) {
-    BOOST_TEST(key.size() == (created ? 13u : 12u));
+    BOOST_TEST(key.size() == (created ? 14u : 13u));
     BOOST_TEST(is_shortuuid(key["id"]));
     BOOST_TEST(key["name"].is_string());
     BOOST_TEST(key["description"].is_string());
@@ -202,6 +202,7 @@ inline void expect_api_key(const json& key, bool created = false) {
     BOOST_TEST(key["rate_limit_per_minute"].is_number_integer());
     BOOST_TEST(key["rate_limit_per_day"].is_number_integer());
     BOOST_TEST(key["metadata"].is_object());
+    BOOST_TEST((key["created_by"].is_null() || is_shortuuid(key["created_by"])));
     if (created) BOOST_TEST(key["key"].is_string());
   }
 }

@@ -122,6 +122,9 @@ std::map<std::string, nlohmann::json> samples() {
       {"tree_nuts", "Tree Nuts", TraitCategory::ALLERGEN, TraitStance::AVOID},
       {"halal", "Halal", TraitCategory::RELIGIOUS, TraitStance::REQUIRE}};
   put(preferences);
+  put(as<OrgApiKeyLimitsChanged>(ApiKeyLimitsChangedData{"CnEqURgZ3swzj528KMLvX5", 5'000'000, 0}));
+  put(as<UserApiKeyLimitsChanged>(
+      ApiKeyLimitsChangedData{"CnEqURgZ3swzj528KMLvX5", 0, 500'000'000}));
   return out;
 }
 
@@ -183,7 +186,7 @@ BOOST_AUTO_TEST_CASE(every_type_is_registered_in_the_catalog) {
     BOOST_TEST(catalog.current_schema(type.name) == type.schema);
     names.insert(type.name);
   }
-  BOOST_TEST(names.size() == 20u);
+  BOOST_TEST(names.size() == 22u);
   // Schema 1 data comes back from the catalog as it went in.
   Result<nlohmann::json> upcast = catalog.upcast("MemberRemoved", 1, samples().at("MemberRemoved"));
   BOOST_REQUIRE(upcast.ok());

@@ -1,4 +1,6 @@
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdint>
 
 #include "domain/countries.h"
 #include "domain/metadata.h"
@@ -137,9 +139,17 @@ BOOST_AUTO_TEST_CASE(roles_key_roles_and_kinds_parse_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(rate_limits_and_expiry) {
-  BOOST_TEST(check_rate_limit(0, "rate_limit_per_minute").ok());
-  BOOST_TEST(fields_of(check_rate_limit(-1, "rate_limit_per_day")) ==
+  BOOST_TEST(check_rate_limit(0, kMaxRateLimitPerMinute, "rate_limit_per_minute").ok());
+  BOOST_TEST(fields_of(check_rate_limit(-1, kMaxRateLimitPerDay, "rate_limit_per_day")) ==
              std::vector<std::string>{"rate_limit_per_day"});
+  // Contract §4: at most 1 000 000 a minute and 100 000 000 a day through the API.
+  BOOST_TEST(check_rate_limit(1'000'000, kMaxRateLimitPerMinute, "rate_limit_per_minute").ok());
+  BOOST_TEST(
+      fields_of(check_rate_limit(1'000'001, kMaxRateLimitPerMinute, "rate_limit_per_minute")) ==
+      std::vector<std::string>{"rate_limit_per_minute"});
+  BOOST_TEST(check_rate_limit(100'000'000, kMaxRateLimitPerDay, "rate_limit_per_day").ok());
+  BOOST_TEST(!check_rate_limit(100'000'001, kMaxRateLimitPerDay, "rate_limit_per_day").ok());
+  BOOST_TEST(!check_rate_limit(INT64_MAX, kMaxRateLimitPerDay, "rate_limit_per_day").ok());
   BOOST_TEST(check_expires_at(std::nullopt, 1000).ok());
   BOOST_TEST(check_expires_at(1001, 1000).ok());
   BOOST_TEST(!check_expires_at(1000, 1000).ok());
@@ -187,4 +197,62 @@ BOOST_AUTO_TEST_CASE(trait_preferences) {
   too_many.erase(too_many.end() - 1);
   BOOST_TEST(parse_preferences(too_many).ok());
   BOOST_TEST(!parse_preferences({{"trait", "x"}}).ok());  // not an array
+}
+
+BOOST_AUTO_TEST_CASE(a_long_list_is_refused_before_its_items_are_read) {
+  // 20 000 empty objects: each would fail three required fields. The cap of 200
+  // answers first, with one error, whatever the items hold.
+  nlohmann::json empties = nlohmann::json::array();
+  for (int i = 0; i < 20'000; ++i) empties.push_back(nlohmann::json::object());
+  Result<std::vector<TraitPreference>> refused = parse_preferences(empties);
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST(fields_of(Status(refused.error())) == std::vector<std::string>{"preferences"});
+  BOOST_TEST(!check_preferences(std::vector<TraitPreference>(201)).ok());
+
+  // Metadata objects too: no more members than an update could need.
+  nlohmann::json wide = nlohmann::json::object();
+  for (int i = 0; i < 101; ++i) wide["k" + std::to_string(i)] = nlohmann::json::array();
+  Result<Metadata> too_wide = parse_metadata(wide, "metadata");
+  BOOST_REQUIRE(!too_wide.ok());
+  BOOST_TEST(fields_of(Status(too_wide.error())) == std::vector<std::string>{"metadata"});
+  wide.erase("k100");
+  BOOST_TEST(parse_metadata(wide, "metadata").error().fields.size() > 1u);  // per key now
+}
+
+BOOST_AUTO_TEST_CASE(error_lists_are_capped_and_say_how_many_more) {
+  Validation v;
+  for (int i = 0; i < 5000; ++i) {
+    v.fail("field" + std::to_string(i), "is wrong");
+    v.fail("field" + std::to_string(i), "is wrong twice");  // named once
+  }
+  const Status status = v.status();
+  BOOST_REQUIRE(!status.ok());
+  BOOST_TEST(status.error().fields.size() == kMaxListedFieldErrors);
+  BOOST_TEST(status.error().unlisted_fields == 5000u - kMaxListedFieldErrors);
+  BOOST_TEST(status.error().detail.find("5000") != std::string::npos);
+  BOOST_TEST(status.error().fields[0].message == "is wrong");
+
+  // Merging a capped list keeps the count of what it left out.
+  Validation outer;
+  outer.fail("name", "is required");
+  outer.add(status);
+  BOOST_TEST(outer.status().error().fields.size() == kMaxListedFieldErrors);
+  BOOST_TEST(outer.status().error().unlisted_fields == 5001u - kMaxListedFieldErrors);
+
+  // A short list says nothing more.
+  Validation few;
+  few.fail("a", "x");
+  BOOST_TEST(few.status().error().unlisted_fields == 0u);
+  BOOST_TEST(few.status().error().detail == "The request is not valid.");
+}
+
+BOOST_AUTO_TEST_CASE(collecting_errors_is_linear) {
+  // 200 000 distinct fields: with a linear search per field this took minutes.
+  const auto start = std::chrono::steady_clock::now();
+  Validation v;
+  for (int i = 0; i < 200'000; ++i) v.fail("f" + std::to_string(i), "bad");
+  const Status status = v.status();
+  const auto took = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(status.error().unlisted_fields == 200'000u - kMaxListedFieldErrors);
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() < 2000);
 }

@@ -42,7 +42,10 @@ BOOST_AUTO_TEST_CASE(api_key_bodies) {
   BOOST_TEST(body == nlohmann::json::parse(R"({"id": "2222222222222222222222", "name": "Web",
       "description": "", "role": "readonly", "kind": "publishable", "prefix": "cpk_AbCd",
       "created": "2026-03-31T12:00:00.123Z", "expires_at": null, "last_used": null,
-      "rate_limit_per_minute": 0, "rate_limit_per_day": 0, "metadata": {"a": "b"}})"));
+      "rate_limit_per_minute": 0, "rate_limit_per_day": 0, "metadata": {"a": "b"},
+      "created_by": null})"));
+  key.created_by = "u1";  // a user made it (an operator leaves it empty)
+  BOOST_TEST(api_key_view(key, std::nullopt)["created_by"] == "u1");
 
   key.expires_at_ms = 1774958400123 + 1000;
   body = api_key_view(key, 1774958400123 + 500);
@@ -73,6 +76,32 @@ BOOST_AUTO_TEST_CASE(whoami_bodies) {
       nullptr, std::nullopt);
   BOOST_TEST(with_session["api_key"].is_null());
   BOOST_TEST(with_session["organizations"][1]["role"] == "editor");
+}
+
+BOOST_AUTO_TEST_CASE(whoami_with_a_publishable_key_names_no_person) {
+  ApiKey key;
+  key.id = "2222222222222222222222";
+  key.kind = KeyKind::publishable;
+  key.name = "web page";
+  key.created_by = "u1";
+  const nlohmann::json body =
+      whoami_view("u1", "ann@example.com", {{"k", "v"}}, {{"o1", "Acme", std::nullopt}}, &key, {});
+  BOOST_TEST(body["user_id"].is_null());
+  BOOST_TEST(body["email"].is_null());
+  BOOST_TEST(body["metadata"] == nlohmann::json::object());
+  BOOST_TEST(body["api_key"]["created_by"].is_null());
+  BOOST_TEST(body["api_key"]["kind"] == "publishable");
+  BOOST_TEST(body["organizations"] ==
+             nlohmann::json::parse(R"([{"id": "o1", "name": "Acme", "role": null}])"));
+  BOOST_TEST(body.dump().find("ann@example.com") == std::string::npos);
+  BOOST_TEST(body.dump().find("u1") == std::string::npos);
+
+  // A business key of the same creator still names them (contract §4).
+  key.kind = KeyKind::business;
+  const nlohmann::json business =
+      whoami_view("u1", "ann@example.com", {{"k", "v"}}, {{"o1", "Acme", std::nullopt}}, &key, {});
+  BOOST_TEST(business["user_id"] == "u1");
+  BOOST_TEST(business["api_key"]["created_by"] == "u1");
 }
 
 BOOST_AUTO_TEST_CASE(preference_bodies) {

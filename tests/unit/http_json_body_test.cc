@@ -117,3 +117,53 @@ BOOST_AUTO_TEST_CASE(describes_type_sets_in_prose) {
   BOOST_TEST(describe_json_types(kJsonString | kJsonBoolean | kJsonNull) ==
              "a string, a boolean or null");
 }
+
+BOOST_AUTO_TEST_CASE(the_same_member_twice_is_400_not_last_one_wins) {
+  for (const char* text : {
+           R"({"role":"editor","role":"owner"})",
+           R"({"email":"a@example.com","role":"editor","email":"b@example.com"})",
+           R"({"metadata":{"k":"1","k":"2"}})",             // in a nested object
+           R"([{"trait":"x"},{"trait":"y","trait":"z"}])",  // in an array's object
+       }) {
+    const Result<nlohmann::json> body = parse_json_body(post(text));
+    BOOST_REQUIRE_MESSAGE(!body.ok(), text);
+    BOOST_TEST(body.error().code == ErrorCode::bad_request);
+    BOOST_TEST(body.error().detail.find("twice") != std::string::npos, body.error().detail);
+  }
+  // The same name in different objects, or as a value, is fine.
+  for (const char* text : {
+           R"({"a":{"a":"a"},"b":{"a":1}})",
+           R"([{"trait":"x"},{"trait":"y"}])",
+           R"({"role":"role"})",
+       }) {
+    BOOST_TEST(parse_json_body(post(text)).ok(), text);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(nesting_is_bounded) {
+  const auto nested = [](size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  BOOST_TEST(parse_json_body(post(nested(kMaxJsonDepth))).ok());
+  const Result<nlohmann::json> deep = parse_json_body(post(nested(kMaxJsonDepth + 1)));
+  BOOST_REQUIRE(!deep.ok());
+  BOOST_TEST(deep.error().code == ErrorCode::bad_request);
+  // A 64 KiB body of nothing but brackets stops at the bound.
+  BOOST_TEST(!parse_json_body(post(std::string(65536, '['))).ok());
+  std::string objects;
+  for (size_t i = 0; i <= kMaxJsonDepth; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(kMaxJsonDepth + 1, '}');
+  BOOST_TEST(parse_json_body(post(objects)).error().code == ErrorCode::bad_request);
+}
+
+BOOST_AUTO_TEST_CASE(a_body_of_thousands_of_unknown_members_answers_a_short_list) {
+  std::string text = "{";
+  for (int i = 0; i < 6000; ++i) text += (i ? ",\"f" : "\"f") + std::to_string(i) + "\":1";
+  text += "}";
+  const Result<nlohmann::json> body = parse_json_body(post(text));
+  BOOST_REQUIRE(body.ok());
+  const Status status = check_object_shape(*body, kOrganizationCreate);
+  BOOST_REQUIRE(!status.ok());
+  BOOST_TEST(status.error().fields.size() == 50u);
+  BOOST_TEST(status.error().unlisted_fields == 6002u - 50u);  // + name and country missing
+}

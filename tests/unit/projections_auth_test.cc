@@ -70,6 +70,30 @@ BOOST_FIXTURE_TEST_CASE(a_good_key_names_its_caller_and_limits, Keys) {
   BOOST_TEST(through->rate_limit_per_minute == 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(an_operators_new_limits_reach_authentication, Keys) {
+  SetApiKeyLimits limits;
+  limits.key_id = csb.caller.credential_id;
+  limits.org_id = org;
+  limits.rate_limit_per_minute = 5'000'000;
+  limits.rate_limit_per_day = 900'000'000;
+  World::must(w.run_operator(limits));
+  auto got = auth.authenticate_api_key(csb.raw, now());
+  BOOST_REQUIRE(got.ok());
+  BOOST_TEST(got->rate_limit_per_minute == 5'000'000);
+  BOOST_TEST(got->rate_limit_per_day == 900'000'000);
+
+  const IssuedCredential mine = w.user_key(ann.session, KeyRole::readonly);
+  SetApiKeyLimits on_user;
+  on_user.key_id = mine.caller.credential_id;
+  on_user.user_id = ann.user_id;
+  on_user.rate_limit_per_minute = 2'000'000;
+  World::must(w.run_operator(on_user));
+  auto user_key = auth.authenticate_api_key(mine.raw, now());
+  BOOST_REQUIRE(user_key.ok());
+  BOOST_TEST(user_key->rate_limit_per_minute == 2'000'000);
+  BOOST_TEST(user_key->rate_limit_per_day == 0);
+}
+
 BOOST_FIXTURE_TEST_CASE(malformed_keys_are_rejected_before_any_lookup, Keys) {
   const uint64_t before = auth.lookups();
   for (const std::string& bad :

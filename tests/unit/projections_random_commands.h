@@ -97,6 +97,7 @@ class RandomTraffic {
     if (dice < 68) return update_org(org, caller);
     if (dice < 70) return delete_org(org, caller);
     if (dice < 73) return restore_org(org);
+    if (dice < 75) return set_key_limits(org);
     return user_step();
   }
 
@@ -245,6 +246,22 @@ class RandomTraffic {
     command.org_id = org.id;
     command.key_id = any_key_id(org);
     return ok(w_.run(caller, command));
+  }
+
+  // The operator's rate-limit tiers, on an org key or on a user's key.
+  bool set_key_limits(const OrganizationState& org) {
+    SetApiKeyLimits command;
+    const UserState& user = w_.world.users.at(any_of(users_));
+    if (pick(0, 1) == 0 && !user.keys.empty()) {
+      command.key_id = any_of(user.keys).id;
+      command.user_id = user.id;
+    } else {
+      command.key_id = any_key_id(org);
+      command.org_id = org.id;
+    }
+    command.rate_limit_per_minute = pick(0, 2) * 5'000'000;
+    command.rate_limit_per_day = pick(0, 2) * 500'000'000;
+    return ok(w_.run_operator(command));
   }
 
   bool update_org(const OrganizationState& org, const Caller& caller) {

@@ -44,6 +44,7 @@ int run_token_revoke(const Context& context, const Args& args);
 int run_session_issue(const Context& context, const Args& args);
 int run_session_revoke(const Context& context, const Args& args);
 int run_preferences_set(const Context& context, const Args& args);
+int run_key_limits(const Context& context, const Args& args);
 int run_events(const Context& context, const Args& args);
 int run_as_of(const Context& context, const Args& args);
 int run_verify(const Context& context, const Args& args);

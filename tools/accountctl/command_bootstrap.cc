@@ -49,9 +49,7 @@ Status check_input(BootstrapInput& input) {
   if (!email.ok()) return email.error();
   input.email = *email;
   closient::Validation v;
-  if (closient::utf8_length(input.name) > closient::kMaxNameLength) {
-    v.fail("--name", "must be at most 255 characters");
-  }
+  v.add(closient::check_optional_name(input.name, "--name"));
   v.add(closient::check_name(input.org_name, "--org"));
   v.add(closient::check_country(input.country, "--country"));
   return v.status();

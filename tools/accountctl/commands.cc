@@ -77,6 +77,22 @@ constexpr char kPreferencesSetHelp[] =
     "Output (--json): the stored list\n"
     "A write command: refuses while accountd holds the data directory.\n";
 
+constexpr char kKeyLimitsHelp[] =
+    "usage: accountctl key limits KEY_ID [--per-minute N] [--per-day N]\n"
+    "\n"
+    "Sets the rate limits of one live API key (org or user key), above what the API\n"
+    "lets a caller set for itself (at most 1000000 a minute and 100000000 a day).\n"
+    "0 means the service's default. A limit not given keeps its current value.\n"
+    "The change is an event with the operator as its actor; authentication uses the\n"
+    "new limits from the next request on.\n"
+    "\n"
+    "  KEY_ID          the key's id (shortuuid or UUID), as lists and events show it\n"
+    "  --per-minute N  requests per minute (0 to 1000000000000)\n"
+    "  --per-day N     requests per day (0 to 1000000000000)\n"
+    "\n"
+    "Output (--json): {\"id\", \"rate_limit_per_minute\", \"rate_limit_per_day\", \"changed\"}\n"
+    "A write command: refuses while accountd holds the data directory.\n";
+
 constexpr char kEventsHelp[] =
     "usage: accountctl events [--org ID] [--user ID] [--stream S] [--type T] [--actor ID]\n"
     "                         [--after POS] [--since TIME] [--until TIME] [--limit N]\n"
@@ -210,6 +226,12 @@ const std::vector<Command>& all_commands() {
        {{"--email"}, {"--file"}},
        0,
        run_preferences_set},
+      {"key limits",
+       "set an API key's rate limits, beyond what the API allows",
+       kKeyLimitsHelp,
+       {{"--per-minute"}, {"--per-day"}},
+       1,
+       run_key_limits},
       {"events",
        "print the event history, or follow it",
        kEventsHelp,
