@@ -21,17 +21,24 @@ std::optional<RightNeeded> right_needed(std::string_view operation) {
   const auto org = [](OrgAction action, const char* param, const char* member = nullptr) {
     return RightNeeded{{}, action, param, member};
   };
-  if (operation == "apps_accounts_api_organizations_create_organization") return user(UserAction::create_organization);
-  if (operation == "apps_accounts_api_organizations_update_organization") return org(OrgAction::manage_org, "id");
-  if (operation == "apps_accounts_api_members_invite_member") return org(OrgAction::manage_members, "org_id");
+  if (operation == "apps_accounts_api_organizations_create_organization")
+    return user(UserAction::create_organization);
+  if (operation == "apps_accounts_api_organizations_update_organization")
+    return org(OrgAction::manage_org, "id");
+  if (operation == "apps_accounts_api_members_invite_member")
+    return org(OrgAction::manage_members, "org_id");
   // decide looks the member up before the right to manage it: an unknown
   // member is 404 even to a credential that may not manage members.
-  if (operation == "apps_accounts_api_members_update_member") return org(OrgAction::manage_members, "org_id", "member_id");
-  if (operation == "apps_accounts_api_api_keys_create_api_key" || operation == "apps_accounts_api_api_keys_update_api_key")
+  if (operation == "apps_accounts_api_members_update_member")
+    return org(OrgAction::manage_members, "org_id", "member_id");
+  if (operation == "apps_accounts_api_api_keys_create_api_key" ||
+      operation == "apps_accounts_api_api_keys_update_api_key")
     return org(OrgAction::manage_api_keys, "organization_id");
-  if (operation == "apps_accounts_api_api_keys_create_user_api_key" || operation == "apps_accounts_api_api_keys_update_user_api_key")
+  if (operation == "apps_accounts_api_api_keys_create_user_api_key" ||
+      operation == "apps_accounts_api_api_keys_update_user_api_key")
     return user(UserAction::manage_own_keys);
-  if (operation == "apps_accounts_api_preferences_replace_preferences") return user(UserAction::write_preferences);
+  if (operation == "apps_accounts_api_preferences_replace_preferences")
+    return user(UserAction::write_preferences);
   return std::nullopt;
 }
 

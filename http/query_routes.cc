@@ -47,7 +47,9 @@ Result<Response> list_members(AccountQueries& queries, const RequestContext& con
   if (std::optional<std::string_view> q = context.request.query.find("q")) filter.q = *q;
   Result<std::optional<AsOf>> as_of = read_as_of(context.request.query);
   if (!as_of.ok()) return as_of.error();
-  return ok_json(queries.list_members(caller, *org, filter, *page, *as_of));
+  Result<std::string> body = queries.list_members_text(caller, *org, filter, *page, *as_of);
+  if (!body.ok()) return body.error();
+  return Response::text(200, std::move(body).value(), kJsonContentType);
 }
 
 Result<Response> audit_feed(AccountQueries& queries, const RequestContext& context,

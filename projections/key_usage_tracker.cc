@@ -62,7 +62,9 @@ Status KeyUsageTracker::flush() {
   }
   Status written = store_.side_put(kKeyUsageSpace, entries);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!written.ok()) {
+  if (written.ok()) {
+    for (const auto& [key_id, text] : entries) stored_[key_id] = std::stoll(text);
+  } else {
     // Keep the uses for the next attempt rather than lose them.
     for (const auto& [key_id, at_ms] : flushing_) keep_newest(pending_, key_id, at_ms);
   }
@@ -79,7 +81,23 @@ std::optional<int64_t> KeyUsageTracker::last_used(const std::string& key_id) {
       recorded = std::max(recorded.value_or(*in_flight), *in_flight);
     }
   }
-  std::optional<int64_t> stored = stored_last_used(store_, key_id);
+  std::optional<int64_t> stored;
+  bool known = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = stored_.find(key_id);
+    if (it != stored_.end()) {
+      stored = it->second;
+      known = true;
+    }
+  }
+  if (!known) {
+    stored = stored_last_used(store_, key_id);
+    std::lock_guard<std::mutex> lock(mutex_);
+    // A flush may have stored a newer value meanwhile: keep the newest.
+    auto [it, inserted] = stored_.emplace(key_id, stored);
+    if (!inserted && it->second) stored = it->second;
+  }
   if (!recorded) return stored;
   return std::max(*recorded, stored.value_or(*recorded));
 }

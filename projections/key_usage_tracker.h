@@ -56,7 +56,11 @@ class KeyUsageTracker {
   std::mutex mutex_;
   std::unordered_map<std::string, int64_t> pending_;   // recorded since the last flush
   std::unordered_map<std::string, int64_t> flushing_;  // handed to the store right now
-  std::mutex flush_mutex_;                             // one flush at a time
+  // What the store holds, as read once or last flushed: a key's last_used is
+  // rendered on every answer about it, and a store read per answer would cost
+  // more than the rest of the answer.
+  std::unordered_map<std::string, std::optional<int64_t>> stored_;
+  std::mutex flush_mutex_;  // one flush at a time
 
   std::mutex thread_mutex_;
   std::condition_variable wake_;

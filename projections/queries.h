@@ -56,6 +56,12 @@ class AccountQueries {
   Result<nlohmann::json> list_members(const Caller& caller, const std::string& org_id,
                                       const MemberFilter& filter, const PageRequest& page,
                                       const std::optional<AsOf>& as_of = std::nullopt);
+  // The same answer already serialized (compact JSON, the bytes the HTTP layer
+  // sends): the live list is assembled from each member's JSON, rendered once
+  // per change and reused, so a page costs no parsing and little allocation.
+  Result<std::string> list_members_text(const Caller& caller, const std::string& org_id,
+                                        const MemberFilter& filter, const PageRequest& page,
+                                        const std::optional<AsOf>& as_of = std::nullopt);
   // GET /organizations/{org_id}/members/{member_id}; removed members are not found.
   Result<VersionedBody> get_member(const Caller& caller, const std::string& org_id,
                                    const std::string& member_id);

@@ -18,16 +18,54 @@ nlohmann::json view_of(const ServingState& state, const OrgRecord& org,
   return member_view(member_of(state, org, record));
 }
 
+std::string dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The member's JSON, rendered on first use and kept until the member changes
+// (the writer drops it). Two readers may render it at once; both store the
+// same bytes.
+std::shared_ptr<const std::string> rendered(const ServingState& state, const OrgRecord& org,
+                                            const MemberRecord& record) {
+  std::shared_ptr<const std::string> text = std::atomic_load(&record.rendered);
+  if (!text) {
+    text = std::make_shared<const std::string>(dump(view_of(state, org, record)));
+    std::atomic_store(&record.rendered, text);
+  }
+  return text;
+}
+
+// {"data":[...],"pagination":{...}} with the members' JSON spliced in: the
+// same bytes nlohmann would write for the whole (keys in order, compact).
+std::string page_text(const std::vector<std::shared_ptr<const std::string>>& items,
+                      const PageRequest& page, uint64_t total) {
+  nlohmann::json envelope = page_envelope(nlohmann::json::array(), page, total);
+  const std::string pagination = dump(envelope.at("pagination"));
+  size_t size = 32 + pagination.size();
+  for (const auto& item : items) size += item->size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += "{\"data\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += *items[i];
+  }
+  out += "],\"pagination\":";
+  out += pagination;
+  out += '}';
+  return out;
+}
+
 // Without `q`: the page straight from the join-order index (or the role's),
 // O(log n) to find its first entry whatever the page number.
-nlohmann::json indexed_page(const ServingState& state, const OrgRecord& org,
-                            const std::optional<Role>& role, const PageRequest& page) {
+std::string indexed_page(const ServingState& state, const OrgRecord& org,
+                         const std::optional<Role>& role, const PageRequest& page) {
   const JoinOrderIndex& index = role ? org.by_role[static_cast<size_t>(*role)] : org.active;
-  nlohmann::json data = nlohmann::json::array();
+  std::vector<std::shared_ptr<const std::string>> items;
   for (uint32_t at : index.page(page.offset(), page.page_size)) {
-    data.push_back(view_of(state, org, org.members[at]));
+    items.push_back(rendered(state, org, org.members[at]));
   }
-  return page_envelope(std::move(data), page, index.count());
+  return page_text(items, page, index.count());
 }
 
 // With `q`: a substring of free text has no index, so this walks the
@@ -81,7 +119,17 @@ Result<nlohmann::json> AccountQueries::list_members(const Caller& caller, const 
                                                     const MemberFilter& filter,
                                                     const PageRequest& page,
                                                     const std::optional<AsOf>& as_of) {
-  return guarded([&]() -> Result<nlohmann::json> {
+  Result<std::string> text = list_members_text(caller, org_id, filter, page, as_of);
+  if (!text.ok()) return text.error();
+  return nlohmann::json::parse(*text);
+}
+
+Result<std::string> AccountQueries::list_members_text(const Caller& caller,
+                                                      const std::string& org_id,
+                                                      const MemberFilter& filter,
+                                                      const PageRequest& page,
+                                                      const std::optional<AsOf>& as_of) {
+  return guarded([&]() -> Result<std::string> {
     std::string id;
     {
       LiveState::View state = state_.read();
@@ -90,13 +138,17 @@ Result<nlohmann::json> AccountQueries::list_members(const Caller& caller, const 
       Status valid = check_page_request(page);
       if (!valid.ok()) return valid.error();
       if (!as_of) {
-        if (!filter.q.empty()) return searched_page(*state, *access->org, filter, page);
-        return indexed_page(*state, *access->org, filter.role, page);
+        if (filter.q.empty()) return indexed_page(*state, *access->org, filter.role, page);
+        Result<nlohmann::json> searched = searched_page(*state, *access->org, filter, page);
+        if (!searched.ok()) return searched.error();
+        return dump(*searched);
       }
       id = access->org->info.id;
     }
     // Time travel reads the log: not under the state's lock.
-    return historical_page(log_, id, filter, page, *as_of);
+    Result<nlohmann::json> then = historical_page(log_, id, filter, page, *as_of);
+    if (!then.ok()) return then.error();
+    return dump(*then);
   });
 }
 
