@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "projections/live_state.h"
+
 namespace closient {
 namespace {
 
@@ -112,6 +114,13 @@ Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
   return report;
 }
 
+Status rebuild_online(LiveState& live, EventLog& log) {
+  auto fresh = std::make_unique<ServingState>();
+  Result<ReplayReport> replayed = replay_log(log, *fresh);
+  if (!replayed.ok()) return replayed.error();
+  return live.switch_to(std::move(fresh), log);
+}
+
 Result<std::string> hash_at(EventLog& log, uint64_t position) {
   if (position == 0) return std::string();
   std::string hash;
@@ -142,7 +151,8 @@ Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snaps
       note("snapshot " + name + " cannot be read: " + bytes.error().detail + "; ignored");
       continue;
     }
-    Result<std::unique_ptr<ServingState>> state = decode_snapshot(*bytes);
+    uint64_t state_version = 0;
+    Result<std::unique_ptr<ServingState>> state = decode_snapshot(*bytes, &state_version);
     if (!state.ok()) {
       note(name + ": " + state.error().detail + "; ignored");
       continue;
@@ -155,6 +165,12 @@ Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snaps
     }
     loaded.state = std::move(state).value();
     loaded.snapshot_position = position;
+    loaded.stale = state_version != kServingStateVersion;
+    if (loaded.stale) {
+      note("snapshot " + name + " was made by serving-state version " +
+           std::to_string(state_version) + ", not " + std::to_string(kServingStateVersion) +
+           ": served while a fresh state is rebuilt beside it");
+    }
     break;
   }
   if (!loaded.state) loaded.state = std::make_unique<ServingState>();

@@ -11,6 +11,10 @@
 #include "events/event_log.h"
 #include "events/result.h"
 #include "projections/serving_state.h"
+
+namespace closient {
+class LiveState;
+}
 #include "projections/snapshot.h"
 
 namespace closient {
@@ -32,6 +36,9 @@ Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
 struct LoadedState {
   std::unique_ptr<ServingState> state;
   uint64_t snapshot_position = 0;  // 0: no usable snapshot, a full replay
+  // The snapshot was made by another kServingStateVersion: serve it, but
+  // rebuild beside it (rebuild_online) and switch.
+  bool stale = false;
   ReplayReport replay;
 };
 
@@ -40,6 +47,11 @@ struct LoadedState {
 // Each snapshot refused is reported through `note` in one line.
 Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
                                        const std::function<void(const std::string&)>& note);
+
+// Replays the whole log into a fresh state while `live` keeps serving, then
+// switches to it (LiveState::switch_to). For a state built by an older
+// version of the apply rules.
+Status rebuild_online(LiveState& live, EventLog& log);
 
 // The hash of the event at `position` (empty when there is none).
 Result<std::string> hash_at(EventLog& log, uint64_t position);

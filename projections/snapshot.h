@@ -19,11 +19,19 @@ namespace closient {
 // then ignored (and replaced after a full replay).
 inline constexpr uint32_t kSnapshotFormatVersion = 1;
 
-// The whole state as snapshot bytes.
-std::string encode_snapshot(const ServingState& state);
+// Bump when what applying an event does changes but the encoding does not
+// (a projection fix). A snapshot of another state version still loads and is
+// served while an up-to-date state is rebuilt beside it and switched in.
+inline constexpr uint64_t kServingStateVersion = 1;
+
+// The whole state as snapshot bytes, stamped with `state_version`.
+std::string encode_snapshot(const ServingState& state,
+                            uint64_t state_version = kServingStateVersion);
 // The state back, or an error saying what is wrong (magic, version, checksum,
-// truncation, an entry that does not decode).
-Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes);
+// truncation, an entry that does not decode). `state_version`, when given,
+// receives the version the snapshot was made by.
+Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes,
+                                                      uint64_t* state_version = nullptr);
 
 // Snapshot files of one data directory: <data>/snapshots/<position, 20 digits>.snap.
 class SnapshotStore {

@@ -323,10 +323,11 @@ void ServingState::rebuild_indexes() {
   }
 }
 
-std::string encode_snapshot(const ServingState& state) {
+std::string encode_snapshot(const ServingState& state, uint64_t state_version) {
   ByteWriter w;
   w.bytes(std::string_view(kMagic, sizeof kMagic));
   w.fixed64(kSnapshotFormatVersion);
+  w.fixed64(state_version);
   w.fixed64(state.position());
   w.text(state.last_hash());
   SnapshotCodec::encode(state, w);
@@ -335,11 +336,12 @@ std::string encode_snapshot(const ServingState& state) {
   return std::move(w.buffer());
 }
 
-Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes) {
+Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes,
+                                                      uint64_t* state_version) {
   auto bad = [](const std::string& why) {
     return Error::make(ErrorCode::internal_error, "snapshot " + why);
   };
-  if (bytes.size() < sizeof kMagic + 16 + kChecksumBytes ||
+  if (bytes.size() < sizeof kMagic + 24 + kChecksumBytes ||
       std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     return bad("is not a snapshot (bad magic or too short)");
   }
@@ -354,6 +356,8 @@ Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes) 
     return bad("format " + std::to_string(version) + " is not the current " +
                std::to_string(kSnapshotFormatVersion));
   }
+  const uint64_t made_by = r.fixed64();
+  if (state_version) *state_version = made_by;
   auto state = std::make_unique<ServingState>();
   const uint64_t position = r.fixed64();
   std::string last_hash = r.text();

@@ -37,9 +37,9 @@ uint64_t Snapshotter::last_position() const {
   return last_position_;
 }
 
-Status Snapshotter::snapshot_now() {
+Status Snapshotter::snapshot_now(bool even_if_unchanged) {
   std::lock_guard<std::mutex> one_at_a_time(write_mutex_);
-  if (state_.position() == last_position()) return ok_status();
+  if (!even_if_unchanged && state_.position() == last_position()) return ok_status();
   const auto started = std::chrono::steady_clock::now();
   std::string bytes;
   uint64_t position = 0;

@@ -33,8 +33,8 @@ class Snapshotter {
   void start();
   // Stops the thread and writes a last snapshot when the state moved. Idempotent.
   void stop();
-  // Writes one now if the state moved since the last one.
-  Status snapshot_now();
+  // Writes one now if the state moved since the last one (or whatever it did).
+  Status snapshot_now(bool even_if_unchanged = false);
   uint64_t last_position() const;
 
  private:

@@ -231,3 +231,44 @@ BOOST_AUTO_TEST_CASE(readers_never_observe_half_of_an_append) {
   BOOST_TEST(checks > 0u);
   BOOST_TEST(torn == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(a_snapshot_of_older_apply_rules_is_served_and_rebuilt_online) {
+  ProjectedWorld w;
+  RandomTraffic traffic(w, 23);
+  traffic.run(800);
+  SnapshotStore snapshots(w.dir());
+  const uint64_t at = w.state->position();
+  BOOST_REQUIRE(
+      snapshots.write(encode_snapshot(*w.state->read(), kServingStateVersion + 1), at).ok());
+  w.reopen();
+  std::vector<std::string> notes;
+  auto loaded =
+      load_serving_state(*w.log, snapshots, [&](const std::string& n) { notes.push_back(n); });
+  BOOST_REQUIRE(loaded.ok());
+  BOOST_TEST(loaded->stale);
+  BOOST_TEST(loaded->snapshot_position == at);
+  BOOST_TEST(notes.size() == 1u);
+
+  // Served at once; rebuilt beside it while commands keep coming and readers read.
+  LiveState live(std::move(loaded->state));
+  w.log->set_commit_observer(live.observer());
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> reads{0};
+  std::thread reader([&] {
+    while (!stop) {
+      LiveState::View view = live.read();
+      if (view->position() > 0) ++reads;
+    }
+  });
+  std::thread appender([&] {
+    for (int i = 0; i < 200; ++i) traffic.run(1);
+  });
+  BOOST_REQUIRE(rebuild_online(live, *w.log).ok());
+  appender.join();
+  stop = true;
+  reader.join();
+  BOOST_TEST(reads > 0u);
+  BOOST_TEST(live.position() == w.log->last_position());
+  BOOST_TEST(live.read()->first_difference(*full_replay(*w.log)) == "");
+  w.log->set_commit_observer(w.state->observer());
+}

@@ -56,11 +56,31 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
   // A start that replayed much writes a snapshot at once, so the next one does not.
   const uint64_t snapshot_position =
       loaded->replay.events >= snapshots.every_events ? 0 : loaded->snapshot_position;
+  const bool stale = loaded->stale;
   wiring->state_ = std::make_unique<LiveState>(std::move(loaded->state));
   events.set_commit_observer(wiring->state_->observer());
   wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, *wiring->snapshot_store_,
                                                        snapshot_position, snapshots, note);
   wiring->snapshotter_->start();
+  if (stale) {
+    // The old state serves while the new one is built beside it.
+    ServiceWiring* raw = wiring.get();
+    wiring->rebuilder_ = std::thread([raw] {
+      const auto started = std::chrono::steady_clock::now();
+      Status rebuilt = rebuild_online(*raw->state_, *raw->log_);
+      if (!rebuilt.ok()) {
+        note("online rebuild failed: " + rebuilt.error().detail + "; still serving the old state");
+        return;
+      }
+      note(fmt::format(
+          "online rebuild switched to a fresh state at position {} after {:.3f} s",
+          raw->state_->position(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+      Status written = raw->snapshotter_->snapshot_now(/*even_if_unchanged=*/true);
+      if (!written.ok())
+        note("snapshot after the online rebuild failed: " + written.error().detail);
+    });
+  }
 
   wiring->key_usage_ = std::make_unique<KeyUsageTracker>(events);
   wiring->key_usage_->start();
@@ -80,6 +100,7 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
 }
 
 ServiceWiring::~ServiceWiring() {
+  if (rebuilder_.joinable()) rebuilder_.join();
   stop_writes();
   if (snapshotter_) snapshotter_->stop();
   if (key_usage_) key_usage_->stop();

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/openssl_random.h"
@@ -68,6 +69,7 @@ class ServiceWiring {
   std::unique_ptr<http::IdempotencyStore> idempotency_;
   std::unique_ptr<http::AccountService> service_;
   std::vector<std::string> startup_notes_;
+  std::thread rebuilder_;  // an online rebuild after a start from a stale snapshot
 };
 
 }  // namespace closient
