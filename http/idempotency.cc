@@ -89,7 +89,7 @@ std::optional<Response> replayable_answer(const Response& response) {
   body.erase("key");
   Response kept = response;
   kept.body = dump_json(body);
-  kept.headers.remove("Cache-Control");
+  // Still no-store: a key creation's answer is never cached, replayed or not.
   return kept;
 }
 

@@ -130,7 +130,7 @@ constexpr char kAsOfHelp[] =
     "A read command: works while accountd runs.\n";
 
 constexpr char kVerifyHelp[] =
-    "usage: accountctl verify [--in-memory]\n"
+    "usage: accountctl verify\n"
     "\n"
     "Checks, and prints, each of:\n"
     "  hash chain       every event's hash covers its contents and the previous hash;\n"
@@ -138,23 +138,19 @@ constexpr char kVerifyHelp[] =
     "  stream versions  every stream's versions run 1..n without gaps, and the stream\n"
     "                   index points at exactly those events\n"
     "  event data       every event's data decodes with its type's codec\n"
-    "  read models      the live read models equal a fresh rebuild from the log, key\n"
-    "                   for key, and reflect the log up to its last position\n"
+    "  serving state    the state accountd would start from (the newest valid snapshot\n"
+    "                   plus the log after it) equals a full replay of the log, field by\n"
+    "                   field; a snapshot that fails its checks is reported\n"
     "Reports the first problem of each check. Exit 0 when all pass, 3 when one fails.\n"
     "\n"
-    "The rebuild to compare with is made in a scratch column family of the database\n"
-    "(dropped afterwards; the live read models are not touched) when the data\n"
-    "directory is free, or in memory when accountd holds it (or with --in-memory,\n"
-    "which never writes to the data directory).\n"
-    "\n"
-    "A read command: works while accountd runs.\n";
+    "A read command: works while accountd runs (it never writes to the directory).\n";
 
 constexpr char kRebuildHelp[] =
-    "usage: accountctl rebuild [--projection NAME]\n"
+    "usage: accountctl rebuild\n"
     "\n"
-    "Rebuilds the read models from the log into a fresh column family and switches to\n"
-    "it atomically; the old copy is kept until the switch succeeds. Without\n"
-    "--projection, every projection is rebuilt.\n"
+    "Replays the whole log into a fresh serving state and writes it as a snapshot\n"
+    "(DATA/snapshots/), which the next start of accountd loads. On a terminal a line\n"
+    "shows progress: events done, rate and time left.\n"
     "\n"
     "A write command: refuses while accountd holds the data directory.\n";
 
@@ -254,15 +250,15 @@ const std::vector<Command>& all_commands() {
        0,
        run_as_of},
       {"verify",
-       "check the hash chain, stream versions and read models",
+       "check the hash chain, stream versions and the serving state",
        kVerifyHelp,
-       {{"--in-memory", false, false}},
+       {},
        0,
        run_verify},
       {"rebuild",
-       "rebuild the read models from the log",
+       "replay the log into a fresh serving state and snapshot it",
        kRebuildHelp,
-       {{"--projection"}},
+       {},
        0,
        run_rebuild},
       {"backup",
