@@ -5,6 +5,11 @@ JSON, percentiles, the table). Standard library only.
   lib.py free-port
   lib.py wait-ready URL TIMEOUT_S      polls URL until it answers 200; prints the
                                        Unix time it did (exit 1 on timeout)
+  lib.py start-ready PIDFILE OUTFILE URL TIMEOUT_S COMMAND...
+                                       starts COMMAND (stdout to OUTFILE, stderr to
+                                       /dev/null), writes its PID to PIDFILE at once,
+                                       polls URL; prints the seconds from the start to
+                                       the first 200 (the command keeps running)
   lib.py field JSON_FILE KEY[.KEY...]  prints one field of a JSON document
   lib.py setup-api BASE_URL OWNER_KEY [DEEP_ORG DEEP_TOKEN]
                                        the organizations and keys of the HTTP scenarios,
@@ -22,6 +27,7 @@ import json
 import math
 import os
 import socket
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -33,21 +39,44 @@ def free_port():
         print(s.getsockname()[1])
 
 
-def wait_ready(url, timeout):
+def poll_until_ok(url, timeout, alive=lambda: True):
+    """The time.monotonic() of the first 200 from URL, or None."""
     parsed = urllib.parse.urlsplit(url)
-    deadline = time.time() + float(timeout)
-    while time.time() < deadline:
+    deadline = time.monotonic() + float(timeout)
+    while time.monotonic() < deadline and alive():
         try:
             conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=1)
             conn.request("GET", parsed.path or "/")
             if conn.getresponse().status == 200:
-                print(f"{time.time():.6f}")
-                return 0
+                return time.monotonic()
         except OSError:
             pass
         # Short: the start being measured may itself take only tens of ms.
-        time.sleep(0.005)
-    return 1
+        time.sleep(0.002)
+    return None
+
+
+def wait_ready(url, timeout):
+    if poll_until_ok(url, timeout) is None:
+        return 1
+    print(f"{time.time():.6f}")
+    return 0
+
+
+def start_ready(pidfile, outfile, url, timeout, *command):
+    # Started from here, not from the shell, so that the clock starts at the
+    # spawn and polling is already running: an interpreter's own start-up would
+    # otherwise count as the server's.
+    with open(outfile, "w") as out, open(os.devnull, "w") as null:
+        started = time.monotonic()
+        child = subprocess.Popen(command, stdout=out, stderr=null)
+    with open(pidfile, "w") as f:
+        f.write(f"{child.pid}\n")
+    ready = poll_until_ok(url, timeout, alive=lambda: child.poll() is None)
+    if ready is None:
+        return 1
+    print(f"{ready - started:.6f}")
+    return 0
 
 
 def call(base, method, path, body, headers):
@@ -307,6 +336,8 @@ def main(argv):
         return 0
     if cmd == "wait-ready":
         return wait_ready(*args)
+    if cmd == "start-ready":
+        return start_ready(*args)
     if cmd == "setup-api":
         return setup_api(*args)
     if cmd == "field":
