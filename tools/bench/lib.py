@@ -236,6 +236,11 @@ def fmt_value(value, unit):
     return f"{value:,.0f} {unit}".replace(",", " ")
 
 
+def fmt_ratio(ratio):
+    # Two significant digits below 0.1: 0.0060, not a flattering 0.01.
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
+
+
 def fmt_ms(ms):
     if ms is None:
         return "-"
@@ -285,7 +290,7 @@ def report(results_path, scenarios_path, header_path, json_out=None):
     for r in rows:
         label = r["label"] if r["role"] == "target" else "  vs " + r["label"]
         if r["role"] == "target" and r["ratios"]:
-            ratio = "; ".join(f"{v:.2f}x {k}" for k, v in r["ratios"].items())
+            ratio = "; ".join(f"{fmt_ratio(v)}x {k}" for k, v in r["ratios"].items())
         elif r["role"] == "target":
             ratio = "-"
         else:
