@@ -21,6 +21,7 @@ JSON, percentiles, the table). Standard library only.
                                        per-transaction logs)
   lib.py report RESULTS.jsonl SCENARIOS.json HEADER.json [--json FILE]
                                        the table (stdout) and the JSON document
+  lib.py markdown FILE.json            the table of a --json file as Markdown (README)
 """
 import http.client
 import json
@@ -331,6 +332,31 @@ def report(results_path, scenarios_path, header_path, json_out=None):
     return 0
 
 
+def markdown(json_path):
+    with open(json_path) as f:
+        doc = json.load(f)
+    print("| scenario | runs | throughput / result | p50 | p99 | errors | ratio to the baseline |")
+    print("|---|--:|--:|--:|--:|--:|---|")
+    for r in doc["rows"]:
+        label = r["label"] if r["role"] == "target" else "&nbsp;&nbsp;baseline: " + r["label"]
+        ratio = ""
+        if r["role"] == "target":
+            ratio = "; ".join(f"**{fmt_ratio(v)}×** {k}" for k, v in r["ratios"].items()) or "–"
+        value = fmt_value(r["value"], r["unit"])
+        errors = str(r["errors"])
+        if r["errors"]:
+            value += " (with errors)"
+            errors += " (" + ", ".join(f"{k}: {n}" for k, n in r["error_detail"].items()) + ")"
+        dash = lambda text: "–" if text == "-" else text
+        print(f"| {label.replace(' x 100', ' × 100')} | {r['runs']} | {value} | "
+              f"{dash(fmt_ms(r['p50_ms']))} | {dash(fmt_ms(r['p99_ms']))} | {errors} | {ratio} |")
+    notes = [f"{r['label']}: {r['note']}" for r in doc["rows"] if r.get("note")]
+    for n in notes:
+        print(f"\n- {n}", end="")
+    print()
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -352,6 +378,8 @@ def main(argv):
         return wrk_result(*args)
     if cmd == "pgbench-result":
         return pgbench_result(*args)
+    if cmd == "markdown":
+        return markdown(*args)
     if cmd == "report":
         json_out = None
         if "--json" in args:
