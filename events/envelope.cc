@@ -68,6 +68,11 @@ nlohmann::json envelope_to_json(const EventEnvelope& e) {
 }
 
 bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out) {
+  nlohmann::json copy = j;
+  return envelope_from_json(std::move(copy), out);
+}
+
+bool envelope_from_json(nlohmann::json&& j, EventEnvelope* out) {
   if (!j.is_object()) return false;
   EventEnvelope e;
   std::string occurred_at;
@@ -88,7 +93,7 @@ bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out) {
   auto when = parse_timestamp_ms(occurred_at);
   if (!when) return false;
   e.occurred_at_ms = *when;
-  e.data = *data;
+  e.data = std::move(*data);
   *out = std::move(e);
   return true;
 }

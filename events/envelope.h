@@ -42,6 +42,9 @@ const std::string& zero_hash();
 // when a field is missing or has the wrong type.
 nlohmann::json envelope_to_json(const EventEnvelope& e);
 bool envelope_from_json(const nlohmann::json& j, EventEnvelope* out);
+// The same, taking `data` out of `j` instead of copying it (j is left valid but
+// without it): the decoding path of every log read.
+bool envelope_from_json(nlohmann::json&& j, EventEnvelope* out);
 
 // The bytes the hash covers: the envelope without `hash`, as compact JSON with
 // keys sorted (nlohmann's default object order), so any reader can recompute it.

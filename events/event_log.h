@@ -92,9 +92,10 @@ class EventLog {
   // Current version of a stream (0 when it does not exist).
   virtual Result<uint64_t> stream_version(const std::string& stream) = 0;
 
-  // The whole log in position order, filtered. The visitor returns false to stop.
+  // The whole log in position order, filtered. The visitor returns false to
+  // stop; it may take the event it is given (it is not used after the call).
   virtual Status scan(const ReadFilter& filter,
-                      const std::function<bool(const EventEnvelope&)>& visit) = 0;
+                      const std::function<bool(EventEnvelope&)>& visit) = 0;
 
   virtual uint64_t last_position() = 0;
 

@@ -58,8 +58,7 @@ class RocksEventLog : public EventLog, public SideDataStore {
   Result<std::vector<EventEnvelope>> read_stream(const std::string& stream,
                                                  uint64_t from_version = 1) override;
   Result<uint64_t> stream_version(const std::string& stream) override;
-  Status scan(const ReadFilter& filter,
-              const std::function<bool(const EventEnvelope&)>& visit) override;
+  Status scan(const ReadFilter& filter, const std::function<bool(EventEnvelope&)>& visit) override;
   uint64_t last_position() override;
   ChainReport verify_chain() override;
   void set_commit_observer(CommitObserver observer) override;

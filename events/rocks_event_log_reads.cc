@@ -88,7 +88,7 @@ Result<uint64_t> RocksEventLog::stream_version(const std::string& stream) {
 }
 
 Status RocksEventLog::scan(const ReadFilter& filter,
-                           const std::function<bool(const EventEnvelope&)>& visit) {
+                           const std::function<bool(EventEnvelope&)>& visit) {
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
   size_t visited = 0;

@@ -22,7 +22,7 @@ std::optional<EventEnvelope> decode_stored_event(std::string_view bytes) {
   nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   EventEnvelope e;
-  if (!envelope_from_json(j, &e)) return std::nullopt;
+  if (!envelope_from_json(std::move(j), &e)) return std::nullopt;
   return e;
 }
 

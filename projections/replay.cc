@@ -71,8 +71,8 @@ Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
     std::vector<EventEnvelope> chunk;
     chunk.reserve(kChunk);
     bool open = true;
-    scanned = log.scan(filter, [&](const EventEnvelope& event) {
-      chunk.push_back(event);
+    scanned = log.scan(filter, [&](EventEnvelope& event) {
+      chunk.push_back(std::move(event));
       if (chunk.size() == kChunk) {
         open = queue.push(std::move(chunk));
         chunk = {};
