@@ -199,7 +199,7 @@ int run_write(const WriteSettings& s) {
                           {event_of(created), event_of(added)}};
       for (uint64_t m = 1; m < s.members; ++m) {
         if (append.events.size() == 256) {
-          writer.add(AppendRequest{{std::move(append)}, {}, {}, now, {}});
+          writer.add(AppendRequest{{std::move(append)}, {}, {}, now});
           append = StreamAppend{org_stream(created.org_id), ExpectedVersion::any(), {}};
         }
         MemberInvited invited;
@@ -207,7 +207,7 @@ int run_write(const WriteSettings& s) {
             joined(users[(o + m) % s.users], static_cast<Role>(1 + m % 3), owner.id, now, random);
         append.events.push_back(event_of(invited));
       }
-      writer.add(AppendRequest{{std::move(append)}, {}, {}, now, {}});
+      writer.add(AppendRequest{{std::move(append)}, {}, {}, now});
       if (org_ids.size() < 10) org_ids.push_back(created.org_id);
     }
     writer.flush();
