@@ -13,6 +13,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::precondition_failed: return "precondition_failed";
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::unsupported_media_type: return "unsupported_media_type";
+    case ErrorCode::request_header_fields_too_large: return "request_header_fields_too_large";
     case ErrorCode::validation_error: return "validation_error";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::internal_error: return "internal_error";
@@ -32,6 +33,7 @@ int error_code_status(ErrorCode code) {
     case ErrorCode::precondition_failed: return 412;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
+    case ErrorCode::request_header_fields_too_large: return 431;
     case ErrorCode::validation_error: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::internal_error: return 500;

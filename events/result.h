@@ -20,6 +20,7 @@ enum class ErrorCode {
   precondition_failed,
   payload_too_large,
   unsupported_media_type,
+  request_header_fields_too_large,
   validation_error,
   rate_limited,
   internal_error,

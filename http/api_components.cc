@@ -302,7 +302,7 @@ constexpr char kComponents[] = R"json({
       "title": {"type": "string"},
       "status": {"type": "integer", "minimum": 400, "maximum": 599},
       "detail": {"type": "string", "minLength": 1},
-      "error_code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "precondition_failed", "payload_too_large", "unsupported_media_type", "validation_error", "rate_limited", "internal_error", "service_unavailable"]},
+      "error_code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "precondition_failed", "payload_too_large", "unsupported_media_type", "request_header_fields_too_large", "validation_error", "rate_limited", "internal_error", "service_unavailable"]},
       "retryable": {"type": "boolean"},
       "timestamp": {"$ref": "#/components/schemas/Timestamp"},
       "instance": {"type": "string", "description": "The request path."},

@@ -130,6 +130,11 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
                     Error::make(ErrorCode::internal_error, "The request was not answered."));
               });
 
+  if (request.framing_error) {
+    reply.send(exchange->problem(*request.framing_error));
+    return;
+  }
+
   RouteLookup lookup = router_.match(request.method, request.path);
   if (!lookup.found()) {
     Response response = exchange->problem(lookup.error(request.method, request.path));

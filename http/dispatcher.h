@@ -1,5 +1,7 @@
 // The dispatcher: what the server calls for every request. It gives each request
-// its id, routes it (404 / 405 with Allow), enforces the 64 KiB body limit (413),
+// its id, answers a request the server could not read (400 / 413 / 431, see
+// Request::framing_error), routes it (404 / 405 with Allow), enforces the 64 KiB
+// body limit (413),
 // and hands it to the handler bound to its operation (503 while none is bound).
 // On the way out every response gets X-Request-ID, is counted in the metrics and
 // written to the access log. Below the API's base path every response also

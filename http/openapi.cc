@@ -27,7 +27,8 @@ constexpr char kDescription[] =
     "timestamp, instance and request_id; a 403 also names the rule that refused in `reason`, "
     "and a 422 lists every invalid field, path and query parameter in `errors`. Unknown "
     "routes answer 404; a known path with another method answers 405 with Allow. Request "
-    "bodies over 64 KiB answer 413, on every operation. Every response carries X-Request-ID. "
+    "bodies over 64 KiB answer 413, on every operation; header sections over 16 KiB 431, and "
+    "requests that cannot be parsed 400. Every response carries X-Request-ID. "
     "Every response under /account/api/v1 carries the RateLimit-* and X-RateLimit-* headers "
     "(windows of 60 s and 86 400 s aligned to the UTC clock; 300/min and 10 000/day by "
     "default, 100/min for publishable keys); without a recognised credential they describe "
@@ -77,6 +78,8 @@ const std::vector<ProblemResponse>& problem_responses() {
       {ErrorCode::payload_too_large, "PayloadTooLarge", "The body is over 64 KiB."},
       {ErrorCode::unsupported_media_type, "UnsupportedMediaType",
        "The body is not sent as application/json."},
+      {ErrorCode::request_header_fields_too_large, "RequestHeaderFieldsTooLarge",
+       "The request line and header fields are over 16 KiB, or over 100 fields."},
       {ErrorCode::validation_error, "ValidationError",
        "Parameters or body fields are invalid; errors lists every one."},
       {ErrorCode::rate_limited, "RateLimited",

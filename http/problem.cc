@@ -46,6 +46,8 @@ const char* problem_title(ErrorCode code) {
       return "Payload Too Large";
     case ErrorCode::unsupported_media_type:
       return "Unsupported Media Type";
+    case ErrorCode::request_header_fields_too_large:
+      return "Request Header Fields Too Large";
     case ErrorCode::validation_error:
       return "Validation Error";
     case ErrorCode::rate_limited:

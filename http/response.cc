@@ -82,6 +82,8 @@ const char* reason_phrase(int status) {
       return "Precondition Required";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 501:

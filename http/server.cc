@@ -1,15 +1,36 @@
 // The only translation unit that includes RESTinio (it costs 10-15 s to compile).
 // It converts RESTinio requests into plain Requests, plain Responses back into
-// RESTinio responses, and manages the thread pool and the graceful stop.
+// RESTinio responses, and manages the thread pool and the graceful stop. It also
+// holds the three places where RESTinio 0.6 needs help to survive hostile
+// clients: the connection cap (AcceptGate), the parser's limits, and the answer
+// to a request the parser stops on.
 #include "http/server.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <future>
 #include <mutex>
-#include <restinio/all.hpp>
+#include <thread>
 #include <utility>
 
+// RESTinio 0.6 closes a connection without an answer when http_parser stops on a
+// request (a malformed request line, a header section over the limit, a body over
+// it). Nothing but the parser call itself sees that stop, so in this translation
+// unit RESTinio's calls of http_parser_execute go to guarded_http_parser_execute
+// (below), which turns the stop into a request the dispatcher answers.
+#define http_parser_execute closient_guarded_http_parser_execute
+#include <restinio/all.hpp>
+#undef http_parser_execute
+extern "C" size_t http_parser_execute(http_parser* parser, const http_parser_settings* settings,
+                                      const char* data, size_t len);
+
+#include "http/accept_gate.h"
 #include "http/clock.h"
 #include "http/problem.h"
 #include "http/response.h"
@@ -17,9 +38,157 @@
 namespace closient::http {
 namespace {
 
-// default_traits_t: a strand per connection, so responses may be written from any
-// thread, and asio timers for RESTinio's own timeouts.
-using HttpServer = restinio::http_server_t<restinio::default_traits_t>;
+// Marks a request the parser stopped on; its value is the parser's HPE_* code. A
+// client cannot send it: http_parser never lets a ':' into a field name.
+constexpr char kRejectedField[] = ":closient-rejected";
+
+// The HTTP methods RESTinio knows; a type of our own only so that the parser
+// settings below can be specialized for this server.
+struct GuardedHttpMethods : restinio::default_http_methods_t {};
+
+// The gate of the server being constructed, handed to its acceptor's limiter
+// (RESTinio constructs the limiter itself, with arguments of its choosing).
+thread_local std::shared_ptr<AcceptGate> gate_for_next_server;
+thread_local std::weak_ptr<restinio::asio_ns::io_context> io_context_for_next_server;
+
+// RESTinio's connection-count limiter interface, answered by an AcceptGate.
+class GatedLimiter {
+ public:
+  GatedLimiter(restinio::connection_count_limits::impl::acceptor_callback_iface_t* acceptor,
+               restinio::connection_count_limits::max_parallel_connections_t,
+               restinio::connection_count_limits::max_active_accepts_t)
+      : gate_(gate_for_next_server ? gate_for_next_server
+                                   : std::make_shared<AcceptGate>(kMaxDefaultGate, nullptr)) {
+    gate_->attach(AcceptGate::AcceptorHooks{
+        [acceptor](std::size_t slot) { acceptor->call_accept_now(slot); },
+        // Weak: the io_context's queued tasks hold the gate.
+        [io_context = io_context_for_next_server](std::function<void()> task) {
+          if (auto context = io_context.lock()) restinio::asio_ns::post(*context, std::move(task));
+        }});
+  }
+  GatedLimiter(const GatedLimiter&) = delete;
+  GatedLimiter& operator=(const GatedLimiter&) = delete;
+
+  void increment_parallel_connections() noexcept { gate_->connection_opened(); }
+  void decrement_parallel_connections() noexcept { gate_->connection_closed(); }
+  void accept_next(std::size_t slot) noexcept { gate_->accept_next(slot); }
+
+ private:
+  static constexpr std::size_t kMaxDefaultGate = 1024;
+  std::shared_ptr<AcceptGate> gate_;
+};
+
+// default_traits_t (a strand per connection, so responses may be written from any
+// thread, and asio timers for RESTinio's own timeouts) with the gate as the
+// connection-count limiter and the guarded parser settings.
+struct ServerTraits : restinio::default_traits_t {
+  using http_methods_mapper_t = GuardedHttpMethods;
+  static constexpr bool use_connection_count_limiter = true;
+};
+
+}  // namespace
+}  // namespace closient::http
+
+template <>
+struct restinio::connection_count_limit_types<closient::http::ServerTraits> {
+  using limiter_t = closient::http::GatedLimiter;
+  using lifetime_monitor_t = restinio::connection_count_limits::connection_lifetime_monitor_t<
+      closient::http::GatedLimiter>;
+};
+
+namespace closient::http {
+namespace {
+
+using ParserContext = restinio::impl::http_parser_ctx_t;
+
+ParserContext& context_of(http_parser* parser) {
+  return *static_cast<ParserContext*>(parser->data);
+}
+
+// A body over the limit but declared no larger than this is read and thrown away
+// (RequestLimits::max_discarded_body_bytes; the parser's callbacks cannot reach the
+// server's options, and one process serves one limit).
+std::atomic<uint64_t> max_discarded_body_bytes{RequestLimits{}.max_discarded_body_bytes};
+
+// The Content-Length a request declared (http_parser has checked it is a number).
+std::optional<uint64_t> declared_length(const restinio::http_request_header_t& header) {
+  const auto field = header.try_get_field(restinio::string_view_t{"Content-Length"});
+  if (!field) return std::nullopt;
+  uint64_t value = 0;
+  const auto [end, error] = std::from_chars(field->data(), field->data() + field->size(), value);
+  if (error != std::errc{} || end == field->data()) return std::nullopt;
+  return value;
+}
+
+// True while the parser reads a body declared over the limit: its bytes are
+// dropped as they come, and the request reaches the server with no body.
+bool discarding_body(http_parser* parser) {
+  if ((parser->flags & F_CHUNKED) != 0) return false;
+  const auto length = declared_length(context_of(parser).m_header);
+  return length && *length > context_of(parser).m_limits.max_body_size();
+}
+
+// RESTinio reserves the whole declared body when the headers end: replaced so that
+// a body over the limit reserves nothing, and one declared over
+// max_discarded_body_bytes stops the parser (answered 413 at once).
+int on_headers_complete(http_parser* parser) {
+  ParserContext& context = context_of(parser);
+  const bool sized = (parser->flags & F_CHUNKED) == 0 && parser->content_length != ULLONG_MAX;
+  if (sized && parser->content_length > context.m_limits.max_body_size()) {
+    if (parser->content_length > max_discarded_body_bytes.load()) return -1;
+    context.m_leading_headers_completed = true;  // all RESTinio's callback does besides reserving
+    return 0;
+  }
+  return restinio::impl::restinio_headers_complete_cb(parser);
+}
+
+int on_body(http_parser* parser, const char* at, size_t length) {
+  if (discarding_body(parser)) return 0;
+  return restinio::impl::restinio_body_cb(parser, at, length);
+}
+
+}  // namespace
+}  // namespace closient::http
+
+// RESTinio's parser settings with the body callbacks above. Chunk sizes are not
+// recorded (RESTinio would keep one entry per chunk: 16 bytes for each byte of a
+// body sent as one-byte chunks); nothing here reads them.
+template <>
+inline http_parser_settings
+restinio::impl::create_parser_settings<closient::http::GuardedHttpMethods>() noexcept {
+  http_parser_settings settings = create_parser_settings<restinio::default_http_methods_t>();
+  settings.on_headers_complete = &closient::http::on_headers_complete;
+  settings.on_body = &closient::http::on_body;
+  settings.on_chunk_header = nullptr;
+  return settings;
+}
+
+// Runs the real parser; when it stops on an error, completes the message instead,
+// marked with kRejectedField, so RESTinio hands it to the server, which answers it
+// (and closes the connection). What is left of the read buffer is dropped.
+extern "C" size_t closient_guarded_http_parser_execute(http_parser* parser,
+                                                       const http_parser_settings* settings,
+                                                       const char* data, size_t len) {
+  const size_t parsed = http_parser_execute(parser, settings, data, len);
+  const auto error = HTTP_PARSER_ERRNO(parser);
+  if (error == HPE_OK || error == HPE_PAUSED) return parsed;
+
+  auto& context = closient::http::context_of(parser);
+  context.m_body.clear();
+  context.m_header.method(error == HPE_INVALID_METHOD
+                              ? restinio::http_method_id_t{}
+                              : closient::http::GuardedHttpMethods::from_nodejs(parser->method));
+  context.m_header.set_field(closient::http::kRejectedField, std::to_string(error));
+  context.m_header.should_keep_alive(false);
+  context.m_message_complete = true;
+  parser->http_errno = HPE_PAUSED;  // what RESTinio's own message-complete callback leaves
+  return len;
+}
+
+namespace closient::http {
+namespace {
+
+using HttpServer = restinio::http_server_t<ServerTraits>;
 using Runner = restinio::on_pool_runner_t<HttpServer>;
 
 // Requests handed to the handler whose answer is not yet written, so stop() can
@@ -81,10 +250,23 @@ struct PendingAnswer {
   std::shared_ptr<InFlightTicket> ticket;
 };
 
-Request to_request(const restinio::request_handle_t& handle) {
+// The parser's HPE_* code when the request is one it stopped on.
+std::optional<int> rejected_by_parser(const restinio::http_request_header_t& header) {
+  const auto field = header.try_get_field(kRejectedField);
+  if (!field) return std::nullopt;
+  int code = 0;
+  std::from_chars(field->data(), field->data() + field->size(), code);
+  return code;
+}
+
+// The request as the rest of the service sees it. One the parser stopped on, or
+// whose body was thrown away for its size, carries the answer in framing_error.
+Request to_request(const restinio::request_handle_t& handle, const RequestLimits& limits) {
+  const restinio::http_request_header_t& header = handle->header();
+  const std::optional<int> parser_error = rejected_by_parser(header);
   Headers headers;
-  handle->header().for_each_field([&headers](const restinio::http_header_field_t& field) {
-    headers.add(field.name(), field.value());
+  header.for_each_field([&headers](const restinio::http_header_field_t& field) {
+    if (field.name() != kRejectedField) headers.add(field.name(), field.value());
   });
   std::string remote;
   try {
@@ -92,9 +274,17 @@ Request to_request(const restinio::request_handle_t& handle) {
   } catch (...) {
     // An address that cannot be printed is still a request worth answering.
   }
-  return make_request(handle->header().method().c_str(),
-                      std::string(handle->header().request_target()), std::move(headers),
-                      std::string(handle->body()), std::move(remote));
+  std::string target(header.request_target());
+  if (target.empty()) target = "/";  // the parser stopped before the target
+  Request request = make_request(header.method().c_str(), std::move(target), std::move(headers),
+                                 std::string(handle->body()), std::move(remote));
+  if (parser_error) {
+    request.framing_error = parser_rejection(*parser_error, limits);
+  } else if (const auto length = declared_length(header);
+             length && *length > limits.max_body_bytes) {
+    request.framing_error = body_too_large(*length, limits);
+  }
+  return request;
 }
 
 // Copies our headers onto a RESTinio builder, except the two RESTinio computes.
@@ -146,11 +336,20 @@ struct Server::Impl {
   ServerOptions options;
   RequestHandler handler;
   std::shared_ptr<SharedState> state = std::make_shared<SharedState>();
+  std::shared_ptr<AcceptGate> gate;
   std::shared_ptr<HttpServer> server;
   std::unique_ptr<Runner> runner;
   std::string bound_address;
   std::atomic<uint16_t> bound_port{0};
+  std::atomic<int> listen_fd{-1};
   bool running = false;
+
+  // The watchdog: every 100 ms, tells the gate whether connections wait to be
+  // accepted, so an accept that failed is started again.
+  std::thread watchdog;
+  std::mutex watchdog_mutex;
+  std::condition_variable watchdog_wakeup;
+  bool watchdog_stop = false;
 
   restinio::request_handling_status_t on_request(const restinio::request_handle_t& handle) {
     auto pending = std::make_shared<PendingAnswer>();
@@ -159,15 +358,19 @@ struct Server::Impl {
     pending->ticket = std::make_shared<InFlightTicket>(state->in_flight);
 
     const bool head_only = handle->header().method() == restinio::http_method_head();
+    // A request the parser stopped on leaves the rest of the connection's bytes
+    // unreadable: its answer closes the connection, and is written at once (see
+    // below) so RESTinio reads nothing more from it.
+    const bool rejected = rejected_by_parser(handle->header()).has_value();
     std::weak_ptr<SharedState> weak_state = state;
     // True while the handler runs; see below.
     auto in_handler = std::make_shared<std::atomic<bool>>(true);
     // The Reply exists before anything that could throw, so every request is
     // answered: if conversion or the handler fails, the dropped Reply answers 500.
     Reply reply(
-        [pending, head_only, weak_state, in_handler](Response response) {
+        [pending, head_only, rejected, weak_state, in_handler](Response response) {
           const auto shared = weak_state.lock();
-          const bool close = shared == nullptr || shared->draining.load();
+          const bool close = rejected || shared == nullptr || shared->draining.load();
           auto write = [pending, head_only, close, response = std::move(response)]() mutable {
             try {
               write_response(*pending, std::move(response), head_only, close);
@@ -183,7 +386,10 @@ struct Server::Impl {
           // appended from inside its request handler: with requests pipelined
           // behind it, it reads one more than its table of pending responses holds
           // and drops the connection, answers to requests already handled included.
-          if (in_handler->load() && pending->server) {
+          // A closing answer is the exception: written inside the handler, it stops
+          // RESTinio from reading the connection again, which is what a request
+          // the parser stopped on needs.
+          if (in_handler->load() && pending->server && !rejected) {
             restinio::asio_ns::post(pending->server->io_context(), std::move(write));
           } else {
             write();
@@ -193,12 +399,42 @@ struct Server::Impl {
           return unanswered_response(split_target(target).path);
         });
     try {
-      handler(to_request(handle), std::move(reply));
+      handler(to_request(handle, options.limits), std::move(reply));
     } catch (...) {
       // The handler must not throw; if it does, the Reply it dropped answers 500.
     }
     in_handler->store(false);
     return restinio::request_accepted();
+  }
+
+  // Can one more descriptor be opened now? Asked before every accept.
+  bool descriptor_available() const {
+    const int fd = listen_fd.load();
+    if (fd < 0) return true;
+    const int probe = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (probe < 0) return errno != EMFILE && errno != ENFILE;
+    ::close(probe);
+    return true;
+  }
+
+  void run_watchdog() {
+    std::unique_lock<std::mutex> lock(watchdog_mutex);
+    while (!watchdog_wakeup.wait_for(lock, std::chrono::milliseconds(100),
+                                     [this] { return watchdog_stop; })) {
+      pollfd listener{listen_fd.load(), POLLIN, 0};
+      const bool waiting =
+          listener.fd >= 0 && ::poll(&listener, 1, 0) == 1 && (listener.revents & POLLIN) != 0;
+      gate->tick(waiting);
+    }
+  }
+
+  void stop_watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(watchdog_mutex);
+      watchdog_stop = true;
+    }
+    watchdog_wakeup.notify_all();
+    if (watchdog.joinable()) watchdog.join();
   }
 };
 
@@ -214,13 +450,25 @@ Server::~Server() {
 Result<uint16_t> Server::start() {
   Impl& impl = *impl_;
   if (impl.running) return impl.bound_port.load();
+  const RequestLimits& limits = impl.options.limits;
 
-  restinio::server_settings_t<restinio::default_traits_t> settings;
+  // http_parser counts the request line and header fields against one limit for
+  // the whole process; it stops with HPE_HEADER_OVERFLOW beyond it (answered 431).
+  http_parser_set_max_header_size(static_cast<uint32_t>(limits.max_header_bytes));
+  max_discarded_body_bytes = limits.max_discarded_body_bytes;
+
+  impl.gate = std::make_shared<AcceptGate>(impl.options.max_connections,
+                                           [&impl] { return impl.descriptor_available(); });
+
+  restinio::server_settings_t<ServerTraits> settings;
   settings.address(impl.options.address)
       .port(impl.options.port)
+      .max_parallel_connections(impl.options.max_connections)  // enforced by the gate
+      .read_next_http_message_timelimit(impl.options.read_timeout)
       .handle_request_timeout(impl.options.handle_request_timeout)
-      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(
-          impl.options.max_buffered_body_bytes))
+      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                    .max_body_size(limits.max_body_bytes)
+                                    .max_field_count(limits.max_header_fields))
       // Every request reaches the handler, which answers every path (404 included),
       // so RESTinio never has a request to answer 501 itself.
       .request_handler(
@@ -229,10 +477,18 @@ Result<uint16_t> Server::start() {
         const auto endpoint = acceptor.local_endpoint();
         impl.bound_address = endpoint.address().to_string();
         impl.bound_port = endpoint.port();
+        impl.listen_fd = acceptor.native_handle();
       });
 
   try {
-    impl.server = std::make_shared<HttpServer>(restinio::own_io_context(), std::move(settings));
+    // Taken by the acceptor's limiter, which the server's constructor makes.
+    auto io_context = std::make_shared<restinio::asio_ns::io_context>();
+    gate_for_next_server = impl.gate;
+    io_context_for_next_server = io_context;
+    impl.server = std::make_shared<HttpServer>(restinio::io_context_holder_t{io_context},
+                                               std::move(settings));
+    gate_for_next_server.reset();
+    io_context_for_next_server.reset();
     impl.state->server = impl.server;
     impl.runner =
         std::make_unique<Runner>(std::max<std::size_t>(impl.options.threads, 1), *impl.server);
@@ -242,6 +498,7 @@ Result<uint16_t> Server::start() {
         [&started](std::exception_ptr error) noexcept { started.set_exception(std::move(error)); });
     started.get_future().get();
   } catch (const std::exception& e) {
+    gate_for_next_server.reset();
     // The I/O threads keep running after a failed bind: stop them before joining.
     if (impl.runner) {
       impl.runner->stop();
@@ -249,10 +506,13 @@ Result<uint16_t> Server::start() {
     }
     impl.runner.reset();
     impl.server.reset();
+    impl.listen_fd = -1;
     return Error::make(ErrorCode::service_unavailable, "cannot listen on " + impl.options.address +
                                                            ":" + std::to_string(impl.options.port) +
                                                            ": " + e.what());
   }
+  impl.watchdog_stop = false;
+  impl.watchdog = std::thread([&impl] { impl.run_watchdog(); });
   impl.running = true;
   return impl.bound_port.load();
 }
@@ -263,11 +523,15 @@ void Server::stop() {
   impl.running = false;
   impl.state->draining = true;
 
-  // 1. Stop accepting: close the listening socket (on an I/O thread, as RESTinio wants).
+  // 1. Stop accepting: no accept is started again, and the listening socket is
+  // closed (on an I/O thread, as RESTinio wants).
+  impl.stop_watchdog();
+  impl.gate->close();
   std::promise<void> closed;
   impl.server->close_async([&closed]() noexcept { closed.set_value(); },
                            [&closed](std::exception_ptr) noexcept { closed.set_value(); });
   closed.get_future().wait();
+  impl.listen_fd = -1;
 
   // 2. Let requests in flight finish: answered by their handler and written out.
   impl.state->in_flight->wait_until_idle(std::chrono::steady_clock::now() +
@@ -290,6 +554,19 @@ uint16_t Server::bound_port() const {
 
 std::size_t Server::requests_in_flight() const {
   return impl_->state->in_flight->count();
+}
+
+ConnectionStats Server::connection_stats() const {
+  ConnectionStats stats;
+  if (!impl_->gate) return stats;
+  const AcceptGate::Counters counters = impl_->gate->counters();
+  stats.open_connections = counters.open_connections;
+  stats.max_connections = impl_->gate->max_connections();
+  stats.accepting_paused_at_cap = counters.waiting_for_room > 0;
+  stats.accepting_paused_for_descriptors = counters.waiting_for_descriptor > 0;
+  stats.descriptor_shortages = counters.descriptor_shortages;
+  stats.accepts_restarted = counters.accepts_restarted;
+  return stats;
 }
 
 }  // namespace closient::http

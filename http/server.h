@@ -17,6 +17,7 @@
 #include "events/result.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/request_limits.h"
 
 namespace closient::http {
 
@@ -26,17 +27,31 @@ using RequestHandler = std::function<void(Request request, Reply reply)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8000;  // 0 picks a free port; start() returns it
+  uint16_t port = 8000;  // 0 picks a free one; start() returns it
   std::size_t threads = 2;
-  // What RESTinio buffers before giving up on a body. It closes the connection,
-  // answerless, beyond this; below it the dispatcher answers 413 past 64 KiB. So it
-  // is well above the contract's limit, to make the 413 reachable for realistic
-  // oversized bodies, and bounded, so one client cannot make the server buffer GBs.
-  std::size_t max_buffered_body_bytes = 1024 * 1024;
+  // Connections open at once. Further clients wait in the kernel's listen backlog
+  // until one closes. Keep it below the descriptor limit (default and budget in
+  // http/descriptor_limits.h): accepts then never fail for want of a descriptor.
+  std::size_t max_connections = 1024;
+  // Header, field-count and body limits, answered 431 and 413 (request_limits.h).
+  RequestLimits limits;
+  // The time a client has to send a whole request, and the longest an idle
+  // keep-alive connection stays open: a slow sender (slowloris) is cut off after it.
+  std::chrono::milliseconds read_timeout{30000};
   // RESTinio drops a request not answered in this time (a handler bug).
   std::chrono::milliseconds handle_request_timeout{30000};
   // How long stop() waits for requests in flight before it stops anyway.
   std::chrono::milliseconds drain_timeout{10000};
+};
+
+// What the listener is doing, for metrics and tests.
+struct ConnectionStats {
+  std::size_t open_connections = 0;
+  std::size_t max_connections = 0;
+  bool accepting_paused_at_cap = false;
+  bool accepting_paused_for_descriptors = false;
+  uint64_t descriptor_shortages = 0;  // times an accept waited for a free descriptor
+  uint64_t accepts_restarted = 0;     // accepts that failed and were started again
 };
 
 class Server {
@@ -61,6 +76,8 @@ class Server {
 
   // Requests handed to the handler whose answer is not yet written.
   std::size_t requests_in_flight() const;
+
+  ConnectionStats connection_stats() const;
 
  private:
   struct Impl;

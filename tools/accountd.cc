@@ -2,14 +2,17 @@
 //
 //   accountd --data DIR --listen HOST:PORT [--threads N] [--sync always|never]
 //            [--cors-origin ORIGIN]... [--bootstrap-demo]
+//            [--max-connections N] [--read-timeout SECONDS]
 //
 // Exit status: 0 after a clean stop on SIGINT/SIGTERM, 1 when the data directory or
 // the address cannot be used, 2 for a bad command line.
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,10 +21,12 @@
 #include <string_view>
 #include <vector>
 
+#include "events/private_files.h"
 #include "events/result.h"
 #include "http/access_log.h"
 #include "http/api_description.h"
 #include "http/cors.h"
+#include "http/descriptor_limits.h"
 #include "http/dispatcher.h"
 #include "http/http_metrics.h"
 #include "http/listen_address.h"
@@ -40,6 +45,7 @@ using namespace closient::http;
 constexpr char kUsage[] =
     "usage: accountd [--data DIR] [--listen HOST:PORT] [--threads N] [--sync always|never]\n"
     "                [--cors-origin ORIGIN]... [--bootstrap-demo]\n"
+    "                [--max-connections N] [--read-timeout SECONDS]\n"
     "\n"
     "Serves the Closient Account API.\n"
     "\n"
@@ -51,6 +57,10 @@ constexpr char kUsage[] =
     "  --cors-origin ORIGIN  let web pages of ORIGIN (https://app.example.com, or * for any)\n"
     "                      call the routes a publishable key may: GET /whoami and\n"
     "                      GET /organizations/{id} (CORS, never with credentials); repeatable\n"
+    "  --max-connections N connections served at once, 1-1000000; more wait to be accepted\n"
+    "                      (default: half the descriptors the limit leaves free, at most 1024)\n"
+    "  --read-timeout S    seconds a client has to send a whole request, and the longest an\n"
+    "                      idle connection stays open, 1-3600 (default 30)\n"
     "  --bootstrap-demo    on an empty data directory, create a demo owner and organization\n"
     "                      and print its API key once\n"
     "  --version           print the version and the build's git commit\n"
@@ -63,6 +73,8 @@ struct Options {
   ListenAddress listen{"127.0.0.1", 8000};
   std::size_t threads = 2;
   bool sync_writes = true;
+  std::optional<std::size_t> max_connections;  // default: from the descriptor limit
+  std::chrono::seconds read_timeout{30};
   bool bootstrap_demo = false;
   std::vector<std::string> cors_origins;
 };
@@ -82,6 +94,17 @@ std::optional<std::string> take_value(int argc, char** argv, int& i, std::string
     return std::nullopt;
   }
   return std::string(argv[++i]);
+}
+
+// A whole decimal number in [low, high], or nullopt.
+std::optional<long> parse_count(const std::string& value, long low, long high) {
+  char* end = nullptr;
+  errno = 0;
+  const long number = std::strtol(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0' || errno != 0 || number < low || number > high) {
+    return std::nullopt;
+  }
+  return number;
 }
 
 bool flag_matches(std::string_view arg, std::string_view name) {
@@ -106,13 +129,25 @@ std::optional<UsageError> parse_options(int argc, char** argv, Options& options)
       }
     } else if (flag_matches(arg, "--threads")) {
       if (auto value = take_value(argc, argv, i, "--threads", arg, error)) {
-        char* end = nullptr;
-        errno = 0;
-        const long threads = std::strtol(value->c_str(), &end, 10);
-        if (value->empty() || *end != '\0' || errno != 0 || threads < 1 || threads > 256) {
-          return UsageError{"invalid --threads '" + *value + "': must be 1-256"};
+        const auto threads = parse_count(*value, 1, 256);
+        if (!threads) return UsageError{"invalid --threads '" + *value + "': must be 1-256"};
+        options.threads = static_cast<std::size_t>(*threads);
+      }
+    } else if (flag_matches(arg, "--max-connections")) {
+      if (auto value = take_value(argc, argv, i, "--max-connections", arg, error)) {
+        const auto count = parse_count(*value, 1, 1000000);
+        if (!count) {
+          return UsageError{"invalid --max-connections '" + *value + "': must be 1-1000000"};
         }
-        options.threads = static_cast<std::size_t>(threads);
+        options.max_connections = static_cast<std::size_t>(*count);
+      }
+    } else if (flag_matches(arg, "--read-timeout")) {
+      if (auto value = take_value(argc, argv, i, "--read-timeout", arg, error)) {
+        const auto seconds = parse_count(*value, 1, 3600);
+        if (!seconds) {
+          return UsageError{"invalid --read-timeout '" + *value + "': must be 1-3600 seconds"};
+        }
+        options.read_timeout = std::chrono::seconds(*seconds);
       }
     } else if (flag_matches(arg, "--sync")) {
       if (auto value = take_value(argc, argv, i, "--sync", arg, error)) {
@@ -139,14 +174,10 @@ std::optional<UsageError> parse_options(int argc, char** argv, Options& options)
 // Creates the data directory if needed and takes an exclusive lock on it, so two
 // servers never share one log. The lock lives as long as the process.
 std::optional<std::string> claim_data_directory(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return "cannot create data directory '" + dir + "': " + ec.message();
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return "data directory '" + dir + "' is not a directory";
-  }
+  Status created = create_private_directories(dir);
+  if (!created.ok()) return "cannot use data directory '" + dir + "': " + created.error().detail;
   const std::string lock_path = dir + "/accountd.lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = open_private_file(lock_path);
   if (fd < 0) {
     return "cannot use data directory '" + dir + "': " + std::strerror(errno);
   }
@@ -173,6 +204,9 @@ int fail(int status, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Whatever this process creates is for its owner only (0600 files, 0700
+  // directories), also where a library names no mode.
+  ::umask(077);
   // Before any thread exists, so every thread inherits the blocked signals and only
   // the main thread receives them (through sigwait).
   block_termination_signals();
@@ -191,6 +225,9 @@ int main(int argc, char** argv) {
   if (const auto error = parse_options(argc, argv, options)) {
     return fail(2, error->message + " (see accountd --help)");
   }
+  // The soft descriptor limit up to the hard one, before the database opens its files.
+  Result<uint64_t> descriptor_limit = raise_descriptor_limit();
+  if (!descriptor_limit.ok()) return fail(1, descriptor_limit.error().detail);
   if (const auto error = claim_data_directory(options.data_dir)) return fail(1, *error);
 
   MetricsRegistry metrics;
@@ -217,6 +254,18 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Connections up to a cap below the descriptor limit, measured once the database
+  // holds its files.
+  const std::size_t open_now = open_descriptor_count();
+  const std::size_t max_connections =
+      options.max_connections.value_or(default_max_connections(descriptor_limit.value(), open_now));
+  if (max_connections > connections_within_budget(descriptor_limit.value(), open_now)) {
+    std::fprintf(stderr,
+                 "accountd: warning: --max-connections %zu leaves too few of the %llu "
+                 "descriptors allowed for the database; accepts will wait for free ones\n",
+                 max_connections, static_cast<unsigned long long>(descriptor_limit.value()));
+  }
+
   Result<Router> router = build_router(api_route_specs());
   if (!router.ok()) return fail(1, "route table: " + router.error().detail);
   const CorsPolicy cors(options.cors_origins);
@@ -235,6 +284,8 @@ int main(int argc, char** argv) {
   server_options.address = options.listen.host;
   server_options.port = options.listen.port;
   server_options.threads = options.threads;
+  server_options.max_connections = max_connections;
+  server_options.read_timeout = options.read_timeout;
   Server server(server_options, [&dispatcher](Request request, Reply reply) {
     dispatcher.handle(std::move(request), std::move(reply));
   });
