@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "events/keys.h"
+#include "events/private_files.h"
 
 namespace closient {
 namespace {
@@ -41,7 +42,7 @@ std::string make_secondary_dir() {
   fs::path base = fs::temp_directory_path(ec);
   if (ec) base = "/tmp";
   fs::path dir = base / fmt::format("account-events-secondary-{}-{}-{}", getpid(), counter++, now);
-  fs::create_directories(dir, ec);
+  create_private_directories(dir.string()).ok();  // failing, the open that follows says why
   return dir.string();
 }
 
@@ -60,6 +61,7 @@ Error storage_error(const rocksdb::Status& status, std::string_view what) {
 }
 
 Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode) {
+  make_rocksdb_files_private();
   std::unique_ptr<RocksStore> store(new RocksStore);
   store->mode_ = mode;
   store->dir_ = dir;
@@ -73,11 +75,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
   } else if (mode != OpenMode::read_write) {
     return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir));
   } else {
-    fs::create_directories(dir, ec);
-    if (ec) {
-      return Error::make(ErrorCode::service_unavailable,
-                         fmt::format("cannot create data directory {}: {}", dir, ec.message()));
-    }
+    Status created = create_private_directories(dir);
+    if (!created.ok()) return created.error();
     families.push_back(rocksdb::kDefaultColumnFamilyName);
   }
   if (mode == OpenMode::read_write) {

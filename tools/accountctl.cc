@@ -4,6 +4,8 @@
 //
 // Global flags may appear before or after the command. Exit status: 0 success,
 // 1 failure (one line on stderr), 2 bad command line, 3 verify found a problem.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -141,6 +143,10 @@ std::vector<std::string> skip_leading_globals(const std::vector<std::string>& wo
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Backups, restored directories and the data directory hold users' data: only
+  // their owner may read them (0600 files, 0700 directories), also where a
+  // library names no mode.
+  ::umask(077);
   std::vector<std::string> words(argv + 1, argv + argc);
   if (words.size() == 1 && words[0] == "--version") {
     std::printf("accountctl %s (commit %s)\n", closient::kBuildVersion, closient::kBuildCommit);

@@ -2,6 +2,7 @@
 // store (events/backup.h says why not a RocksDB checkpoint); a backup also
 // records the last position and hash it holds in BACKUP.json, so a restore can
 // prove it got back exactly what was saved.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 
 #include "events/backup.h"
+#include "events/private_files.h"
 #include "events/timestamp.h"
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/clock.h"
@@ -52,10 +54,12 @@ closient::Status write_manifest(const std::string& dest, const std::string& sour
   manifest["created_at"] = closient::format_timestamp_ms(now_ms());
   std::error_code ec;
   manifest["source"] = fs::absolute(source, ec).string();
-  std::ofstream out(fs::path(dest) / kManifestName, std::ios::trunc);
-  out << manifest.dump(2) << "\n";
-  out.close();
-  if (!out) {
+  const std::string path = (fs::path(dest) / kManifestName).string();
+  const std::string text = manifest.dump(2) + "\n";
+  const int fd = closient::open_private_file(path, O_TRUNC);
+  bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+  if (fd >= 0) written = ::close(fd) == 0 && written;
+  if (!written) {
     return closient::Error::make(closient::ErrorCode::service_unavailable,
                                  "cannot write " + dest + "/" + kManifestName);
   }
@@ -151,7 +155,7 @@ int run_restore(const Context& context, const Args& args) {
   const std::string staging =
       target_path.string() + fmt::format(".restoring-{}", static_cast<long>(::getpid()));
   std::error_code ec;
-  fs::create_directories(target_path.parent_path(), ec);
+  closient::create_private_directories(target_path.parent_path().string()).ok();
   auto summary = closient::copy_event_store(source, staging);
   if (!summary.ok()) {
     discard_copy(staging, false);

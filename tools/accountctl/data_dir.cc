@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "events/private_files.h"
 #include "domain/event_types.h"
 
 namespace accountctl {
@@ -45,7 +46,7 @@ closient::Result<std::unique_ptr<closient::RocksEventLog>> open_for_reading(
 
 closient::Result<std::unique_ptr<DirectoryClaim>> DirectoryClaim::take(const std::string& dir) {
   const std::string path = (fs::path(dir) / "accountd.lock").string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = closient::open_private_file(path);
   if (fd < 0) return unavailable("cannot use data directory " + dir + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -64,9 +65,9 @@ closient::Result<WritableLog> open_for_writing(const std::string& dir, bool crea
   if (!create_if_missing && !holds_event_log(dir)) {
     return Error::make(ErrorCode::not_found, "no event log in " + dir);
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return unavailable("cannot create data directory " + dir + ": " + ec.message());
+  closient::Status created = closient::create_private_directories(dir);
+  if (!created.ok())
+    return unavailable("cannot create data directory " + dir + ": " + created.error().detail);
 
   WritableLog writable;
   auto claim = DirectoryClaim::take(dir);
