@@ -175,7 +175,9 @@ std::optional<UsageError> parse_options(int argc, char** argv, Options& options)
 // servers never share one log. The lock lives as long as the process.
 std::optional<std::string> claim_data_directory(const std::string& dir) {
   Status created = create_private_directories(dir);
-  if (!created.ok()) return "cannot use data directory '" + dir + "': " + created.error().detail;
+  if (!created.ok()) {
+    return "cannot create data directory '" + dir + "': " + created.error().detail;
+  }
   const std::string lock_path = dir + "/accountd.lock";
   const int fd = open_private_file(lock_path);
   if (fd < 0) {
