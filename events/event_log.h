@@ -104,6 +104,26 @@ class EventLog {
 
   // Installs the commit observer (set once, before the first append).
   virtual void set_commit_observer(CommitObserver observer) = 0;
+
+  // ---- Logs shared by several processes (PostgreSQL) ----
+  // A log with one writer (RocksDB) keeps these defaults. A shared log also
+  // hands the commit observer the events other processes commit, in position
+  // order, with no gap and nothing twice, as it learns of them (tailing).
+
+  // Taken by the single writer of this process before it decides a group:
+  // holds the log's head for this process (other writers wait) and first hands
+  // the observer every event committed elsewhere that it has not seen yet, so
+  // the group is decided against state that is exactly current. The hold ends
+  // with the next append_all (which commits in it) or end_group(). Answers the
+  // streams those other processes changed since the previous begin_group(), so
+  // the writer can drop what it cached of them. An error (the store cannot be
+  // reached) fails the group as a failing disk would: service_unavailable.
+  virtual Result<std::vector<std::string>> begin_group() { return std::vector<std::string>{}; }
+  // Releases a hold that no append_all used (the group appended nothing).
+  virtual void end_group() {}
+  // Whether this process can write now; a shared log that lost its store says
+  // false (reads are still served from memory). For /readyz.
+  virtual bool writable() { return true; }
 };
 
 }  // namespace closient

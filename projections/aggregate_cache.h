@@ -92,6 +92,12 @@ class AggregateCache {
     lru<State>().put(stream, std::move(state));
   }
 
+  // Drops whatever is held of `stream` (another process changed it).
+  void forget(const std::string& stream) {
+    lru<OrganizationState>().take(stream);
+    lru<UserState>().take(stream);
+  }
+
   AggregateCacheStats stats() const {
     AggregateCacheStats stats = stats_;
     stats.organizations = std::get<0>(states_).size();

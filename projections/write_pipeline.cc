@@ -90,6 +90,19 @@ void WritePipeline::run_writer() {
 
 void WritePipeline::process_group(std::vector<QueuedCommand> commands) {
   const size_t size = commands.size();
+  // A log shared with other processes is held from here to the append, and
+  // first brings the serving state up to its head: the group is decided
+  // against exactly what is committed, whoever committed it.
+  Result<std::vector<std::string>> held = log_.begin_group();
+  if (!held.ok()) {
+    record_group(size, false, 0, 0, size);
+    for (QueuedCommand& command : commands) {
+      answer(command.done, Error::make(ErrorCode::service_unavailable,
+                                       "The event store cannot be reached; try again."));
+    }
+    return;
+  }
+  for (const std::string& stream : held.value()) cache_.forget(stream);
   WriteGroupServices services{cache_, state_, random_, clock_, options_.max_attempts};
   SettledGroup settled;
   {
@@ -97,6 +110,7 @@ void WritePipeline::process_group(std::vector<QueuedCommand> commands) {
     for (QueuedCommand& command : commands) group.stage(std::move(command));
     settled = group.commit(log_);
   }
+  if (!settled.appended) log_.end_group();
   const size_t retried = settled.retries.size();
   queue_.push_front(std::move(settled.retries));
   record_group(size, settled.appended, settled.committed, retried, settled.answers.size());
