@@ -276,9 +276,12 @@ int main(int argc, char** argv) {
   dispatcher_options.metrics = &http_metrics;
   dispatcher_options.rate_limit_window = service.value()->rate_limit_window();
   dispatcher_options.cors = &cors;
+  dispatcher_options.position_barrier = service.value()->position_barrier();
   Dispatcher dispatcher(std::move(router).value(), dispatcher_options);
 
-  Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}, &cors});
+  ServiceWiring* wiring = service.value().get();
+  Status bound = bind_system_routes(
+      dispatcher, SystemRoutesOptions{&metrics, [wiring] { return wiring->ready(); }, &cors});
   if (bound.ok()) bound = service.value()->bind_routes(dispatcher);
   if (!bound.ok()) return fail(1, "binding routes: " + bound.error().detail);
 

@@ -58,7 +58,13 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
       loaded->replay.events >= snapshots.every_events ? 0 : loaded->snapshot_position;
   const bool stale = loaded->stale;
   wiring->state_ = std::make_unique<LiveState>(std::move(loaded->state));
-  events.set_commit_observer(wiring->state_->observer());
+  wiring->barrier_ = std::make_unique<http::PositionBarrier>(
+      [state = wiring->state_.get()] { return state->position(); });
+  events.set_commit_observer([apply = wiring->state_->observer(), barrier = wiring->barrier_.get()](
+                                 const std::vector<EventEnvelope>& committed) {
+    apply(committed);
+    barrier->advanced();
+  });
   wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, *wiring->snapshot_store_,
                                                        snapshot_position, snapshots, note);
   wiring->snapshotter_->start();

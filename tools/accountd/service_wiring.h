@@ -14,6 +14,7 @@
 #include "events/rocks_event_log.h"
 #include "http/account_service.h"
 #include "http/metrics.h"
+#include "http/position_barrier.h"
 #include "projections/authenticator.h"
 #include "projections/key_usage_tracker.h"
 #include "projections/live_state.h"
@@ -45,6 +46,11 @@ class ServiceWiring {
   // an operator would use. Answers the raw key (shown once), or nullopt when the
   // log already holds events.
   Result<std::optional<std::string>> bootstrap_demo_if_empty();
+  // Holds requests with X-Min-Position until the serving state has applied it
+  // (for DispatcherOptions::position_barrier); valid while this object lives.
+  http::PositionBarrier* position_barrier() { return barrier_.get(); }
+  // For /readyz: whether writes can be taken now (the event store is reachable).
+  bool ready() { return log_->writable(); }
   // Stops taking commands and answers those already queued. Idempotent.
   void stop_writes();
   // What the start did (snapshot used or refused, events replayed), one JSON
@@ -57,6 +63,7 @@ class ServiceWiring {
   std::unique_ptr<RocksEventLog> log_;
   std::unique_ptr<SnapshotStore> snapshot_store_;
   std::unique_ptr<LiveState> state_;
+  std::unique_ptr<http::PositionBarrier> barrier_;  // told after every apply
   std::unique_ptr<Snapshotter> snapshotter_;
   OpenSslRandom random_;
   std::unique_ptr<KeyUsageTracker> key_usage_;
