@@ -29,18 +29,20 @@ int64_t system_now_ms() {
 
 }  // namespace
 
-Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& data_dir,
+Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& store,
+                                                           const std::string& data_dir,
                                                            Durability durability,
                                                            SnapshotterOptions snapshots) {
-  LogOptions options;
+  StoreOptions options;
   options.durability = durability;
   options.catalog = &domain_event_catalog();
-  Result<std::unique_ptr<RocksEventLog>> log = RocksEventLog::open(data_dir, options);
+  options.follow = true;  // a shared store: other nodes' commits reach the state
+  Result<std::unique_ptr<EventStore>> log = open_event_store(store, options);
   if (!log.ok()) return log.error();
 
   std::unique_ptr<ServiceWiring> wiring(new ServiceWiring());
   wiring->log_ = std::move(*log);
-  RocksEventLog& events = *wiring->log_;
+  EventStore& events = *wiring->log_;
   wiring->snapshot_store_ = std::make_unique<SnapshotStore>(data_dir);
   std::vector<std::string>& notes = wiring->startup_notes_;
   auto keep = [&notes](const std::string& message) { notes.push_back(note_line(message)); };
@@ -155,6 +157,10 @@ Result<std::optional<std::string>> ServiceWiring::bootstrap_demo_if_empty() {
   return std::optional<std::string>{made_key->decision.secret};
 }
 
+uint64_t ServiceWiring::applied_position() const {
+  return state_->position();
+}
+
 void ServiceWiring::stop_writes() {
   if (pipeline_) pipeline_->stop();
 }
@@ -170,7 +176,7 @@ http::RateLimitWindowView ServiceWiring::rate_limit_window() const {
 }
 
 void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
-  RocksEventLog* log = log_.get();
+  EventStore* log = log_.get();
   WritePipeline* pipeline = pipeline_.get();
   auto append_stat = [log](uint64_t AppendStats::*field) {
     return [log, field] { return static_cast<double>(log->stats().*field); };

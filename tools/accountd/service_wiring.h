@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "domain/openssl_random.h"
-#include "events/rocks_event_log.h"
+#include "events/event_store.h"
 #include "http/account_service.h"
 #include "http/metrics.h"
 #include "http/position_barrier.h"
@@ -26,9 +26,12 @@ namespace closient {
 
 class ServiceWiring {
  public:
-  // Opens (creating if needed) the data directory; one line of error when it
-  // cannot, e.g. because another process holds it.
-  static Result<std::unique_ptr<ServiceWiring>> open(const std::string& data_dir,
+  // Opens (creating if needed) the event store in `store` (a data directory,
+  // or a postgresql:// URI shared with other nodes), with snapshots in
+  // `data_dir`; one line of error when it cannot, e.g. because another process
+  // holds the directory or the server cannot be reached.
+  static Result<std::unique_ptr<ServiceWiring>> open(const std::string& store,
+                                                     const std::string& data_dir,
                                                      Durability durability,
                                                      SnapshotterOptions snapshots = {});
   // Stops the pipeline (answering what is queued), writes a last snapshot,
@@ -56,11 +59,16 @@ class ServiceWiring {
   // What the start did (snapshot used or refused, events replayed), one JSON
   // line each: printed once the server listens, so a start that fails says one line.
   const std::vector<std::string>& startup_notes() const { return startup_notes_; }
+  // The event store (its writable(), live_nodes(), ...).
+  EventStore& store() { return *log_; }
+  // The log position the serving state reflects (what the commit observer
+  // has applied, whoever appended it).
+  uint64_t applied_position() const;
 
  private:
   ServiceWiring() = default;
 
-  std::unique_ptr<RocksEventLog> log_;
+  std::unique_ptr<EventStore> log_;
   std::unique_ptr<SnapshotStore> snapshot_store_;
   std::unique_ptr<LiveState> state_;
   std::unique_ptr<http::PositionBarrier> barrier_;  // told after every apply
