@@ -80,7 +80,12 @@ class EventLog {
 
   // Atomic append; blocks until durable (per the durability policy). A version
   // mismatch on any stream rejects the whole append with ErrorCode::conflict.
-  virtual Result<AppendResult> append(AppendRequest request) = 0;
+  // An append_all of one.
+  Result<AppendResult> append(AppendRequest request) {
+    std::vector<AppendRequest> one;
+    one.push_back(std::move(request));
+    return std::move(append_all(std::move(one)).front());
+  }
 
   // Several independent appends handed to the writer together: they commit in
   // order, in one batch, with one sync; each succeeds or fails on its own.

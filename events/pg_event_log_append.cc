@@ -147,12 +147,6 @@ void PgEventLog::end_group() {
   if (writer_ && !writer_->broken()) writer_->exec("ROLLBACK").ok();
 }
 
-Result<AppendResult> PgEventLog::append(AppendRequest request) {
-  std::vector<AppendRequest> one;
-  one.push_back(std::move(request));
-  return std::move(append_all(std::move(one)).front());
-}
-
 std::vector<Result<AppendResult>> PgEventLog::append_all(std::vector<AppendRequest> requests) {
   std::vector<Result<AppendResult>> refused;
   auto refuse_all = [&](const Error& error) {

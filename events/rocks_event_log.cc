@@ -104,12 +104,6 @@ Status RocksEventLog::refuse_unless_writable() const {
   return ok_status();
 }
 
-Result<AppendResult> RocksEventLog::append(AppendRequest request) {
-  std::vector<AppendRequest> one;
-  one.push_back(std::move(request));
-  return std::move(append_all(std::move(one)).front());
-}
-
 std::vector<Result<AppendResult>> RocksEventLog::append_all(std::vector<AppendRequest> requests) {
   std::vector<Result<AppendResult>> refused;
   Status writable = refuse_unless_writable();

@@ -52,7 +52,6 @@ class RocksEventLog : public EventStore {
   ~RocksEventLog() override;
 
   // EventLog
-  Result<AppendResult> append(AppendRequest request) override;
   std::vector<Result<AppendResult>> append_all(std::vector<AppendRequest> requests) override;
   Result<std::vector<EventEnvelope>> read_stream(const std::string& stream,
                                                  uint64_t from_version = 1) override;
