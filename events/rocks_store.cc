@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "events/keys.h"
+#include "events/private_file_system.h"
 #include "events/private_files.h"
 
 namespace closient {
@@ -61,16 +62,18 @@ Error storage_error(const rocksdb::Status& status, std::string_view what) {
 }
 
 Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode) {
-  make_rocksdb_files_private();
   std::unique_ptr<RocksStore> store(new RocksStore);
   store->mode_ = mode;
   store->dir_ = dir;
+  store->env_ = rocksdb::NewCompositeEnv(make_private_file_system(rocksdb::FileSystem::Default()));
 
   std::error_code ec;
   bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
   std::vector<std::string> families;
   if (exists) {
-    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(database_options(mode), dir, &families);
+    rocksdb::Options options = database_options(mode);
+    options.env = store->env_.get();
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &families);
     if (!s.ok()) return storage_error(s, fmt::format("listing the column families of {}", dir));
   } else if (mode != OpenMode::read_write) {
     return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir));
@@ -99,6 +102,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
 
 Status RocksStore::open_database(const std::vector<std::string>& families) {
   rocksdb::Options options = database_options(mode_);
+  options.env = env_.get();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : families)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
@@ -132,7 +136,8 @@ Status RocksStore::open_database(const std::vector<std::string>& families) {
   }
 
   std::string scratch = secondary_dir_;
-  db_ = std::shared_ptr<rocksdb::DB>(raw, [scratch](rocksdb::DB* db) {
+  // The deleter keeps the Env (and the file systems under it) alive to the end.
+  db_ = std::shared_ptr<rocksdb::DB>(raw, [scratch, env = env_](rocksdb::DB* db) {
     db->Close().PermitUncheckedError();
     delete db;
     if (!scratch.empty()) {

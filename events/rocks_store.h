@@ -66,6 +66,9 @@ class RocksStore {
 
   OpenMode mode_ = OpenMode::read_write;
   std::string dir_;
+  // The database's Env: the system's file system under a private one (files
+  // 0600, directories 0700). Lives as long as the database.
+  std::shared_ptr<rocksdb::Env> env_;
   std::string secondary_dir_;  // scratch directory of a secondary instance
   std::shared_ptr<rocksdb::DB> db_;
   ColumnFamily default_, events_, streams_, meta_, key_usage_, idempotency_;
