@@ -23,6 +23,8 @@ ChainReport broken(ChainReport report, uint64_t position, std::string problem) {
 
 ChainReport RocksEventLog::verify_chain() {
   ChainReport report;
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return broken(report, 0, "the event log cannot be read now");
   rocksdb::DB* db = store_->db();
   ConsistentRead view(*store_);
   const rocksdb::ReadOptions& options = view.options();

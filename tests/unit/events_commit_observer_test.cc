@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "events/fault_injection.h"
 #include "events/rocks_event_log.h"
 #include "events_test_support.h"
 
@@ -118,9 +119,8 @@ BOOST_AUTO_TEST_CASE(every_committed_event_is_observed_once_in_position_order) {
 
 BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   TempDir dir;
-  std::atomic<bool> fail{false};
   LogOptions options;
-  options.fail_write_for_testing = [&] { return fail.load(); };
+  options.faults = std::make_shared<FaultSwitch>();
   auto log = open_log(dir.str(), options);
   Observed observed;
   log->set_commit_observer(observed.observer());
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   BOOST_TEST(observed.calls[1][0].position == 2u);
 
   // A failed write: every accepted append fails, the observer hears nothing.
-  fail = true;
+  options.faults->set(Fault::sync);
   std::vector<AppendRequest> lost;
   lost.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("D")}));
   lost.push_back(append_to("org-3", ExpectedVersion::any(), {event("E")}));
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   BOOST_TEST(observed.call_count() == 2u);
 
   // The log goes on from what is on disk, and so does the observer.
-  fail = false;
+  options.faults->set(Fault::none);
   auto retried = log->append(append_to("org-1", ExpectedVersion::exact(1), {event("D")}));
   BOOST_REQUIRE(retried.ok());
   BOOST_TEST(retried->events[0].position == 4u);

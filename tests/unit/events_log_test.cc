@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
+#include "events/fault_injection.h"
 #include "events/rocks_event_log.h"
 #include "events_test_support.h"
 
@@ -269,13 +270,12 @@ BOOST_AUTO_TEST_CASE(an_append_refused_midway_leaves_nothing_in_its_group) {
 
 BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk) {
   TempDir dir;
-  std::atomic<bool> fail{false};
   LogOptions options;
-  options.fail_write_for_testing = [&] { return fail.load(); };
+  options.faults = std::make_shared<FaultSwitch>();
   auto log = open_log(dir.str(), options);
   BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
 
-  fail = true;
+  options.faults->set(Fault::write);
   std::vector<AppendRequest> group;
   group.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
   group.push_back(append_to("org-2", ExpectedVersion::any(), {event("C")}));
@@ -287,7 +287,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk)
   BOOST_TEST(log->stats().write_failures == 1u);
   BOOST_TEST(log->stats().failed == 2u);
 
-  fail = false;
+  options.faults->set(Fault::none);
   // The writer forgot org-1 at version 2: the same expectation succeeds now.
   auto retried = log->append(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
   BOOST_REQUIRE(retried.ok());
