@@ -26,10 +26,12 @@ namespace closient {
 class ServiceWiring {
  public:
   // Opens (creating if needed) the data directory; one line of error when it
-  // cannot, e.g. because another process holds it.
+  // cannot, e.g. because another process holds it or its disk fails. `faults`
+  // (tests only) puts a fault-injecting file system under the log.
   static Result<std::unique_ptr<ServiceWiring>> open(const std::string& data_dir,
                                                      Durability durability,
-                                                     SnapshotterOptions snapshots = {});
+                                                     SnapshotterOptions snapshots = {},
+                                                     std::shared_ptr<FaultSwitch> faults = nullptr);
   // Stops the pipeline (answering what is queued), writes a last snapshot,
   // flushes last_used, closes the log.
   ~ServiceWiring();
