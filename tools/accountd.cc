@@ -34,6 +34,7 @@
 #include "http/server.h"
 #include "http/signals.h"
 #include "http/system_routes.h"
+#include "tools/accountd/connection_metrics.h"
 #include "tools/accountd/fault_file.h"
 #include "tools/accountd/service_wiring.h"
 #include "tools/build_info.h"
@@ -295,6 +296,7 @@ int main(int argc, char** argv) {
   Server server(server_options, [&dispatcher](Request request, Reply reply) {
     dispatcher.handle(std::move(request), std::move(reply));
   });
+  register_connection_metrics(metrics, server);
   Result<uint16_t> port = server.start();
   if (!port.ok()) return fail(1, port.error().detail);
 
