@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <system_error>
@@ -78,6 +79,11 @@ Error disk_failure() {
                      "The event log cannot write to its disk now; nothing of this change was "
                      "kept. Try again.");
 }
+
+// How soon an idle writer that owes a recovery (after a failed write) tries it,
+// and how long it waits at most between tries that keep failing.
+constexpr std::chrono::milliseconds kIdleRecoveryFirst{500};
+constexpr std::chrono::milliseconds kIdleRecoveryAtMost{8000};
 
 // Bounds the writer's cache of stream versions; a miss costs one seek.
 constexpr size_t kMaxCachedStreams = 1 << 20;
@@ -203,11 +209,37 @@ void RocksEventLog::set_commit_observer(CommitObserver observer) {
 }
 
 void RocksEventLog::run_writer() {
+  std::chrono::milliseconds idle = kIdleRecoveryFirst;
   for (;;) {
-    std::vector<std::unique_ptr<AppendTicket>> group = queue_.take(options_.max_group_requests);
-    if (group.empty()) return;  // closed and drained
-    commit_group(group);
+    std::vector<std::unique_ptr<AppendTicket>> group =
+        queue_.take_within(options_.max_group_requests, idle);
+    if (!group.empty()) {
+      commit_group(group);
+      idle = kIdleRecoveryFirst;
+    } else if (queue_.closed()) {
+      return;  // and drained
+    } else if (owes_recovery()) {
+      // Idle after a failure: recover now, so writes (and /readyz) come back
+      // once the disk does, with no write needed to notice it. Each failed try
+      // waits twice as long for the next, so a disk (or a long read holding
+      // off the reopen) that keeps failing is not tried over and over.
+      idle = ready_for_group().ok() ? kIdleRecoveryFirst : std::min(2 * idle, kIdleRecoveryAtMost);
+    }
   }
+}
+
+bool RocksEventLog::owes_recovery() const {
+  return recovery_point_ || side_write_failed_ || !writer_state_valid_;
+}
+
+Status RocksEventLog::ready_for_group() {
+  // After a failed side write RocksDB refuses writes too: reopen first. Its
+  // WAL needs no cut: side data is not synced and may come back or not.
+  if (side_write_failed_.exchange(false) && !recovery_point_) recovery_point_ = store_->wal_sizes();
+  Status ready = recovery_point_ ? recover_from_failed_write() : ok_status();
+  if (ready.ok() && !writer_state_valid_) ready = load_writer_state();
+  recovering_ = !ready.ok();
+  return ready;
 }
 
 void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tickets) {
@@ -216,12 +248,7 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
   auto answer_all = [&] {
     for (size_t t = 0; t < tickets.size(); ++t) tickets[t]->done.set_value(std::move(results[t]));
   };
-  // After a failed side write RocksDB refuses writes too: reopen first. Its
-  // WAL needs no cut: side data is not synced and may come back or not.
-  if (side_write_failed_.exchange(false) && !recovery_point_) recovery_point_ = store_->wal_sizes();
-  Status ready = recovery_point_ ? recover_from_failed_write() : ok_status();
-  if (ready.ok() && !writer_state_valid_) ready = load_writer_state();
-  recovering_ = !ready.ok();
+  Status ready = ready_for_group();
   if (!ready.ok()) {
     // Nothing is staged or written: the disk (or the database) is not back yet.
     uint64_t requests = 0;
@@ -352,7 +379,7 @@ void RocksEventLog::tell(const std::string& line) const {
 }
 
 bool RocksEventLog::writable() {
-  return options_.mode == OpenMode::read_write && !recovering_;
+  return options_.mode == OpenMode::read_write && !recovering_ && !side_write_failed_;
 }
 
 Result<uint64_t> RocksEventLog::version_in_group(const std::string& stream, GroupState& group) {

@@ -9,11 +9,12 @@
 // observer (projections/live_state.h). See events/FORMAT.md for the layout.
 //
 // A write that fails (a failing disk) fails every append of its group with
-// service_unavailable and is never observed. The writer then recovers before
-// its next group: it probes the disk and, once it takes writes again, reopens
-// the database with the failed batch cut off the write-ahead log and reloads
-// its state from what is on disk (RocksStore::reopen_after_failed_write).
-// Until then every group fails at once; reads go on.
+// service_unavailable and is never observed. The writer then recovers, before
+// its next group or within half a second when idle: it probes the disk and,
+// once it takes writes again, reopens the database with the failed batch cut
+// off the write-ahead log and reloads its state from what is on disk
+// (RocksStore::reopen_after_failed_write). Until then every group fails at
+// once; reads go on.
 #pragma once
 
 #include <atomic>
@@ -76,8 +77,8 @@ class RocksEventLog : public EventLog, public SideDataStore {
   uint64_t last_position() override;
   ChainReport verify_chain() override;
   void set_commit_observer(CommitObserver observer) override;
-  // False in the reading modes, and from a failed write until the writer has
-  // recovered from it.
+  // False in the reading modes, and from a failed write (or side write) until
+  // the writer has recovered from it.
   bool writable() override;
 
   // SideDataStore
@@ -113,6 +114,10 @@ class RocksEventLog : public EventLog, public SideDataStore {
   Result<AppendResult> stage_append(AppendRequest& request, GroupState& group,
                                     rocksdb::WriteBatch& batch);
   Result<uint64_t> version_in_group(const std::string& stream, GroupState& group);
+  // Before each group, and while idle when owes_recovery(): recovers from a
+  // failed write (or side write) if one happened; OK when writes can go on.
+  Status ready_for_group();
+  bool owes_recovery() const;
   // After a failed write: probes the disk, reopens the database with the
   // failed batch cut off the WAL, reloads the writer's state.
   Status recover_from_failed_write();

@@ -79,6 +79,16 @@ double metric(const ServerProcess& server, const std::string& name) {
   return at == std::string::npos ? -1 : std::atof(text.c_str() + at + name.size() + 2);
 }
 
+// Whether account_log_writable reads 1 within `patience`.
+bool writable_within(const ServerProcess& server, std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (metric(server, "account_log_writable") != 1) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(100ms);
+  }
+  return true;
+}
+
 // A single line on stderr, starting "accountd: ".
 bool one_line(const std::string& err) {
   return err.rfind("accountd: ", 0) == 0 && err.find('\n') == err.size() - 1;
@@ -121,6 +131,8 @@ BOOST_AUTO_TEST_CASE(a_failing_disk_answers_503_reads_go_on_and_writes_resume) {
         BOOST_TEST(server.get("/healthz").status == 200);
 
         fault.set("none");
+        // The service notices by itself, before any write.
+        BOOST_TEST(writable_within(server, 10s));
         const HttpResponse resumed = invite(server, b, "after-" + kind + "@example.com");
         BOOST_TEST(resumed.status == 200, resumed.body);
         BOOST_TEST(metric(server, "account_log_writable") == 1);

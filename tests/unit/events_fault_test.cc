@@ -266,6 +266,40 @@ BOOST_AUTO_TEST_CASE(a_failed_side_write_costs_no_append_once_the_disk_is_back) 
   }
 }
 
+// Without any append to notice it: the idle writer tries again by itself, so
+// writable() (and accountd's /readyz) come back with the disk.
+BOOST_AUTO_TEST_CASE(an_idle_log_recovers_by_itself_once_the_disk_does) {
+  TempDir dir;
+  FaultyLog faulty(dir.str());
+  RocksEventLog& log = *faulty.log;
+  BOOST_REQUIRE(add(log, "org-1", "kept").ok());
+  auto writable_within = [&log](std::chrono::milliseconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (!log.writable() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return log.writable();
+  };
+
+  faulty.faults->set(Fault::sync);
+  expect_unavailable(add(log, "org-1", "lost"));
+  BOOST_TEST(!writable_within(std::chrono::milliseconds(1200)));  // still failing
+  faulty.faults->set(Fault::none);
+  BOOST_TEST(writable_within(std::chrono::seconds(10)));
+  BOOST_TEST(faulty.log->stats().write_failures == 1u);
+
+  faulty.faults->set(Fault::disk_full);
+  BOOST_TEST(!log.side_put("key_usage", {{"k", "v"}}).ok());
+  BOOST_TEST(!log.writable());  // RocksDB refuses every write after the failed one
+  faulty.faults->set(Fault::none);
+  BOOST_TEST(writable_within(std::chrono::seconds(10)));
+  BOOST_TEST(log.side_put("key_usage", {{"k", "v"}}).ok());  // no append needed for that
+
+  auto appended = add(log, "org-1", "after");
+  BOOST_REQUIRE(appended.ok());
+  BOOST_TEST(appended->events[0].position == 2u);
+  expect_consistent(log);
+}
+
 BOOST_AUTO_TEST_CASE(unsynced_logs_recover_the_same_way) {
   TempDir dir;
   {
