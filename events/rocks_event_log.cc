@@ -5,72 +5,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <system_error>
 
+#include "events/append_rules.h"
 #include "events/keys.h"
 #include "events/stored_event.h"
 
 namespace closient {
 namespace {
-
-// The first instant RFC 3339's four-digit years cannot express.
-constexpr int64_t kYear10000Ms = 253402300800000;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string describe(const ExpectedVersion& expected) {
-  switch (expected.kind) {
-    case ExpectedVersion::Kind::any:
-      return "any version";
-    case ExpectedVersion::Kind::no_stream:
-      return "no stream";
-    case ExpectedVersion::Kind::exact:
-      return fmt::format("version {}", expected.version);
-  }
-  return "?";
-}
-
-bool version_matches(const ExpectedVersion& expected, uint64_t actual) {
-  switch (expected.kind) {
-    case ExpectedVersion::Kind::any:
-      return true;
-    case ExpectedVersion::Kind::no_stream:
-      return actual == 0;
-    case ExpectedVersion::Kind::exact:
-      return actual == expected.version;
-  }
-  return false;
-}
-
-Status validate(const AppendRequest& request) {
-  if (request.streams.empty()) {
-    return Error::make(ErrorCode::bad_request, "an append must name at least one stream");
-  }
-  std::set<std::string_view> seen;
-  for (const auto& s : request.streams) {
-    if (s.stream.empty() || s.stream.find('\0') != std::string::npos) {
-      return Error::make(ErrorCode::bad_request, "a stream id must be non-empty text");
-    }
-    if (!seen.insert(s.stream).second) {
-      return Error::make(ErrorCode::bad_request,
-                         fmt::format("stream {} appears twice in one append", s.stream));
-    }
-    for (const auto& event : s.events) {
-      if (event.type.empty()) {
-        return Error::make(ErrorCode::bad_request,
-                           fmt::format("an event of stream {} has no type", s.stream));
-      }
-    }
-  }
-  if (request.occurred_at_ms < 0 || request.occurred_at_ms >= kYear10000Ms) {
-    return Error::make(ErrorCode::bad_request, "occurred_at is out of range");
-  }
-  return ok_status();
-}
 
 // What appenders are told when the disk fails: retryable, and nothing of the
 // file names and system errors behind it (those go to LogOptions::note).
@@ -394,7 +336,7 @@ Result<uint64_t> RocksEventLog::version_in_group(const std::string& stream, Grou
 
 Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupState& group,
                                                  rocksdb::WriteBatch& batch) {
-  Status valid = validate(request);
+  Status valid = validate_append(request);
   if (!valid.ok()) return valid.error();
 
   // Check every stream before staging anything, so a conflict costs nothing.
@@ -403,10 +345,7 @@ Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupSt
     auto version = version_in_group(s.stream, group);
     if (!version.ok()) return version.error();
     if (!version_matches(s.expected, *version)) {
-      return Error::make(ErrorCode::conflict,
-                         fmt::format("stream {} is at version {}, but the append expected {}",
-                                     s.stream, *version, describe(s.expected)),
-                         "wrong_expected_version");
+      return wrong_expected_version(s.stream, *version, s.expected);
     }
     current.push_back(*version);
   }
@@ -422,7 +361,7 @@ Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupSt
     return error;
   };
 
-  int64_t occurred_at = request.occurred_at_ms != 0 ? request.occurred_at_ms : now_ms();
+  int64_t occurred_at = request.occurred_at_ms != 0 ? request.occurred_at_ms : append_now_ms();
   AppendResult result;
   for (size_t i = 0; i < request.streams.size(); ++i) {
     auto& s = request.streams[i];

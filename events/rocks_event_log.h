@@ -30,9 +30,8 @@
 #include "events/append_queue.h"
 #include "events/append_stats.h"
 #include "events/catalog.h"
-#include "events/event_log.h"
+#include "events/event_store.h"
 #include "events/rocks_store.h"
-#include "events/side_data_store.h"
 
 namespace rocksdb {
 class WriteBatch;
@@ -60,7 +59,7 @@ struct LogOptions {
   const EventCatalog* catalog = nullptr;
 };
 
-class RocksEventLog : public EventLog, public SideDataStore {
+class RocksEventLog : public EventStore {
  public:
   static Result<std::unique_ptr<RocksEventLog>> open(const std::string& dir,
                                                      LogOptions options = {});
@@ -92,14 +91,16 @@ class RocksEventLog : public EventLog, public SideDataStore {
   // Blocks until the log passes `after_position` or `timeout` elapses; returns
   // the last position. For live tails in the serving process. In the
   // reading modes it answers at once (follow with catch_up() and polling).
-  uint64_t wait_for_append(uint64_t after_position, std::chrono::milliseconds timeout);
+  uint64_t wait_for_append(uint64_t after_position, std::chrono::milliseconds timeout) override;
 
   // Secondary mode: see what the read-write process committed since. Other modes: no-op.
-  Status catch_up();
+  Status catch_up() override;
 
-  AppendStats stats() const;
+  // EventStore
+  std::string describe() const override;
+  AppendStats stats() const override;
+  OpenMode mode() const override { return options_.mode; }
   Durability durability() const { return options_.durability; }
-  OpenMode mode() const { return options_.mode; }
 
  private:
   struct GroupState;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "events/keys.h"
+#include "events/read_rules.h"
 #include "events/rocks_event_log.h"
 #include "events/stored_event.h"
 
@@ -23,34 +24,10 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-bool matches(const ReadFilter& filter, const EventEnvelope& e) {
-  if (!filter.types.empty() &&
-      std::find(filter.types.begin(), filter.types.end(), e.type) == filter.types.end())
-    return false;
-  if (!starts_with(e.stream, filter.stream_prefix)) return false;
-  if (filter.since_ms && e.occurred_at_ms < *filter.since_ms) return false;
-  if (filter.until_ms && e.occurred_at_ms > *filter.until_ms) return false;
-  if (filter.actor_id && e.actor.id != *filter.actor_id && e.actor.user_id != *filter.actor_id)
-    return false;
-  return true;
-}
-
 }  // namespace
 
 Result<EventEnvelope> RocksEventLog::as_current(EventEnvelope event) const {
-  const EventCatalog* catalog = options_.catalog;
-  if (!catalog) return event;
-  const int current = catalog->current_schema(event.type);
-  if (current == 0 || event.schema >= current) return event;
-  Result<nlohmann::json> data = catalog->upcast(event.type, event.schema, std::move(event.data));
-  if (!data.ok()) {
-    return Error::make(ErrorCode::internal_error,
-                       fmt::format("the event at position {} cannot be upcast: {}", event.position,
-                                   data.error().detail));
-  }
-  event.data = std::move(data).value();
-  event.schema = current;
-  return event;
+  return upcast_event(options_.catalog, std::move(event));
 }
 
 Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string& stream,
@@ -104,7 +81,7 @@ Status RocksEventLog::scan(const ReadFilter& filter,
     auto position = decode_u64(it->key().ToStringView()).value_or(0);
     auto event = decode_stored_event(it->value().ToStringView());
     if (!event) return undecodable(position);
-    if (!matches(filter, *event)) continue;
+    if (!event_matches(filter, *event)) continue;
     Result<EventEnvelope> current = as_current(std::move(*event));
     if (!current.ok()) return current.error();
     if (!visit(current.value())) return ok_status();
@@ -194,6 +171,10 @@ Status RocksEventLog::side_erase(const std::string& space, const std::vector<std
 
 Status RocksEventLog::catch_up() {
   return store_->catch_up();
+}
+
+std::string RocksEventLog::describe() const {
+  return "RocksDB in " + store_->dir();
 }
 
 AppendStats RocksEventLog::stats() const {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/open_mode.h"
 #include "events/reopen_gate.h"
 #include "events/result.h"
 #include "events/wal_tracking.h"
@@ -20,12 +21,6 @@
 namespace closient {
 
 class FaultSwitch;
-
-enum class OpenMode {
-  read_write,  // the server: takes the directory's LOCK, one process at a time
-  read_only,   // offline tools (backup, audit) when no read-write process runs
-  secondary,   // tools reading while the server runs; catch_up() follows it
-};
 
 // A column family handle that destroys itself, and keeps the DB open until then:
 // RocksDB (built with assertions) aborts if a handle outlives its DB.

@@ -72,6 +72,17 @@ void answer_internal_error(const Exchange& exchange, const Reply& reply, const c
       exchange.problem(Error::make(ErrorCode::internal_error, "An unexpected error occurred.")));
 }
 
+void run_handler(const RouteHandler& handler, RequestContext context, const Reply& reply,
+                 const Exchange& exchange) {
+  try {
+    handler(std::move(context), reply);
+  } catch (const std::exception& e) {
+    answer_internal_error(exchange, reply, e.what());
+  } catch (...) {
+    answer_internal_error(exchange, reply, "unknown exception");
+  }
+}
+
 }  // namespace
 
 Result<Router> build_router(const std::vector<RouteSpec>& specs) {
@@ -164,6 +175,19 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
     return;
   }
 
+  std::optional<uint64_t> min_position;
+  if (exchange->rate_limited) {
+    if (std::optional<std::string_view> value = request.headers.find(kMinPositionHeader)) {
+      min_position = parse_min_position(*value);
+      if (!min_position) {
+        reply.send(exchange->problem(Error::make(
+            ErrorCode::bad_request,
+            "X-Min-Position must be a log position: the decimal X-Event-Position of a write.")));
+        return;
+      }
+    }
+  }
+
   RequestContext context;
   context.credentials = exchange->credentials;
   context.request = std::move(request);
@@ -173,13 +197,23 @@ void Dispatcher::handle(Request request, Reply server_reply) const {
   context.received_at_ms = exchange->received_at_ms;
   context.clock = options_.clock;
   context.notes = exchange->notes;
-  try {
-    handler(std::move(context), reply);
-  } catch (const std::exception& e) {
-    answer_internal_error(*exchange, reply, e.what());
-  } catch (...) {
-    answer_internal_error(*exchange, reply, "unknown exception");
+  if (min_position && options_.position_barrier != nullptr) {
+    auto held = std::make_shared<RequestContext>(std::move(context));
+    options_.position_barrier->wait_for(
+        *min_position, [&handler, exchange, reply, held](bool reached) {
+          if (reached) {
+            run_handler(handler, std::move(*held), reply, *exchange);
+            return;
+          }
+          reply.send(held->problem(
+              Error::make(ErrorCode::service_unavailable,
+                          "This node has not yet applied the position X-Min-Position names; "
+                          "try again."),
+              1));
+        });
+    return;
   }
+  run_handler(handler, std::move(context), reply, *exchange);
 }
 
 }  // namespace closient::http

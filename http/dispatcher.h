@@ -2,7 +2,9 @@
 // its id, answers a request the server could not read (400 / 413 / 431, see
 // Request::framing_error), routes it (404 / 405 with Allow), enforces the 64 KiB
 // body limit (413),
-// and hands it to the handler bound to its operation (503 while none is bound).
+// and hands it to the handler bound to its operation (503 while none is bound),
+// once this node has applied the position a request's X-Min-Position names
+// (503 with Retry-After when it does not within the barrier's bound).
 // On the way out every response gets X-Request-ID, is counted in the metrics and
 // written to the access log. Below the API's base path every response also
 // carries the rate-limit headers (§7): handlers behind the authentication gate
@@ -33,6 +35,7 @@
 #include "http/cors.h"
 #include "http/credentials.h"
 #include "http/http_metrics.h"
+#include "http/position_barrier.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/request_context.h"
@@ -61,6 +64,9 @@ struct DispatcherOptions {
   std::string rate_limited_prefix = std::string(kApiBasePath) + "/";
   RateLimitWindowView rate_limit_window;  // optional: without it, only the gate sets them
   const CorsPolicy* cors = nullptr;       // optional: without it, no CORS headers at all
+  // optional: holds API requests carrying X-Min-Position until this node has
+  // applied that position (without it the header is only checked for syntax).
+  PositionBarrier* position_barrier = nullptr;
 };
 
 class Dispatcher {

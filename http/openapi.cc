@@ -149,6 +149,13 @@ json problem_response_components() {
     }
     if (problem.code == ErrorCode::method_not_allowed) headers["Allow"] = header_ref("Allow");
     if (problem.code == ErrorCode::rate_limited) headers["Retry-After"] = header_ref("Retry-After");
+    if (problem.code == ErrorCode::service_unavailable) {
+      headers["Retry-After"] = {
+          {"description",
+           "Seconds to wait before retrying, when the node knows (X-Min-Position not applied "
+           "yet)."},
+          {"schema", {{"type", "integer"}, {"minimum", 1}}}};
+    }
     // A write's error is stored and replayed for its Idempotency-Key like a success.
     headers["Idempotency-Replayed"] = header_ref("Idempotency-Replayed");
     responses[problem.key] = {
@@ -227,6 +234,10 @@ std::set<ErrorCode> errors_of(const ApiOperation& op) {
     errors.insert({ErrorCode::bad_request, ErrorCode::conflict, ErrorCode::validation_error});
   }
   if (op.accepts_if_match) errors.insert(ErrorCode::precondition_failed);
+  // X-Min-Position: malformed, 400; not applied within the bound, 503.
+  if (under_base_path(op.path)) {
+    errors.insert({ErrorCode::bad_request, ErrorCode::service_unavailable});
+  }
   if (op.operation_id == "apps_accounts_api_service_get_readiness") {
     errors.insert(ErrorCode::service_unavailable);
   }
@@ -293,6 +304,7 @@ json operation_object(const ApiOperation& op, const json& shared_responses) {
   }
   for (const std::string& name : op.query_parameters) parameters.push_back(parameter_ref(name));
   parameters.push_back(parameter_ref("HeaderRequestId"));
+  if (under_base_path(op.path)) parameters.push_back(parameter_ref("HeaderMinPosition"));
   if (op.authenticated && is_write_method(op.method)) {
     parameters.push_back(parameter_ref("HeaderIdempotencyKey"));
     parameters.push_back(parameter_ref("HeaderCsrfToken"));

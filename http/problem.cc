@@ -86,7 +86,9 @@ nlohmann::ordered_json problem_json(const Error& error, const ProblemContext& co
     body["errors"] = std::move(fields);
   }
   if (!error.reason.empty()) body["reason"] = error.reason;
-  if (error.code == ErrorCode::rate_limited) {
+  // A 429 always says when to come back; any other answer when its caller knows (a 503
+  // for a position not applied yet).
+  if (error.code == ErrorCode::rate_limited || (retry_after_seconds && *retry_after_seconds > 0)) {
     body["retry_after_seconds"] = effective_retry_after(error, retry_after_seconds);
   }
   return body;
@@ -97,7 +99,9 @@ Response problem_response(const Error& error, const ProblemContext& context,
   Response response = Response::text(error_code_status(error.code),
                                      dump_json(problem_json(error, context, retry_after_seconds)),
                                      kProblemContentType);
-  if (error.code == ErrorCode::rate_limited) {
+  // A 429 always says when to come back; any other answer when its caller knows (a 503
+  // for a position not applied yet).
+  if (error.code == ErrorCode::rate_limited || (retry_after_seconds && *retry_after_seconds > 0)) {
     response.headers.set("Retry-After",
                          std::to_string(effective_retry_after(error, retry_after_seconds)));
   }

@@ -131,8 +131,9 @@ RateLimitDecision RateLimiter::admit(std::string_view credential_id, const RateL
   decision.now = now_seconds;
   decision.allowed = usage.minute.count < limits.per_minute && usage.day.count < limits.per_day;
   if (decision.allowed) {
-    ++usage.minute.count;
-    ++usage.day.count;
+    const uint64_t weight = request_weight();
+    usage.minute.count += weight;
+    usage.day.count += weight;
   }
   decision.minute = describe(usage.minute, kMinuteSeconds, limits.per_minute);
   decision.day = describe(usage.day, kDaySeconds, limits.per_day);
@@ -157,6 +158,14 @@ RateLimitDecision RateLimiter::peek(std::string_view credential_id, const RateLi
   decision.minute = describe(usage.minute, kMinuteSeconds, limits.per_minute);
   decision.day = describe(usage.day, kDaySeconds, limits.per_day);
   return decision;
+}
+
+void RateLimiter::share_among(std::function<uint64_t()> live_nodes) {
+  live_nodes_ = std::move(live_nodes);
+}
+
+uint64_t RateLimiter::request_weight() const {
+  return live_nodes_ ? std::max<uint64_t>(1, live_nodes_()) : 1;
 }
 
 std::size_t RateLimiter::tracked_credentials() const {

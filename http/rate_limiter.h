@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -83,13 +84,22 @@ class RateLimiter {
   RateLimitDecision peek(std::string_view credential_id, const RateLimits& limits,
                          int64_t now_seconds);
 
+  // Nodes that share one event store each see part of a client's requests and
+  // count alone. With N of them live, each admitted request counts N times
+  // against the windows: a client spread evenly over the nodes gets the
+  // documented quota in all (each node admits about 1/N of it), and one that
+  // sticks to a single node gets 1/N of it. Set before serving.
+  void share_among(std::function<uint64_t()> live_nodes);
+
   // Credentials with state kept (for tests and metrics).
   std::size_t tracked_credentials() const;
 
  private:
   struct Shard;
   Shard& shard_for(std::string_view credential_id);
+  uint64_t request_weight() const;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::function<uint64_t()> live_nodes_;
 };
 
 }  // namespace closient::http

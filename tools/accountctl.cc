@@ -13,6 +13,7 @@
 
 #include "domain/ids.h"
 #include "domain/openssl_random.h"
+#include "events/event_store.h"
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/output.h"
 #include "tools/build_info.h"
@@ -22,12 +23,17 @@ namespace {
 using namespace accountctl;
 
 constexpr char kOverview[] =
-    "usage: accountctl [--data DIR] [--json] [--operator NAME] [--request-id ID] COMMAND ...\n"
+    "usage: accountctl [--data DIR | --store URI] [--json] [--operator NAME] [--request-id ID]\n"
+    "                  COMMAND ...\n"
     "\n"
     "The operators' and auditors' tool of the account service.\n"
     "\n"
     "Global flags (before or after the command):\n"
-    "  --data DIR         the data directory (default ./data)\n"
+    "  --data DIR         the data directory (default ./data): the RocksDB event log,\n"
+    "                     and the snapshots\n"
+    "  --store WHERE      where the event log is, when not in --data: a PostgreSQL\n"
+    "                     URI (postgresql://USER@HOST/DB) shared by accountd nodes, or\n"
+    "                     a data directory (the same as --data)\n"
     "  --json             answer in JSON (JSON Lines for streams of events)\n"
     "  --operator NAME    who is acting, recorded as the actor of operator events\n"
     "                     (default: $SUDO_USER, else $USER, else \"operator\")\n"
@@ -41,12 +47,14 @@ constexpr char kOverview[] =
 constexpr char kFooter[] =
     "\n"
     "Read commands (events, as-of, verify, stats, backup) work while accountd runs.\n"
-    "Write commands refuse while accountd holds the data directory.\n"
+    "Write commands refuse while accountd holds the data directory; on a PostgreSQL\n"
+    "store they run beside the nodes, whose state follows the shared log. backup and\n"
+    "restore are for data directories only.\n"
     "Exit status: 0 success, 1 failure, 2 bad command line, 3 verify found a problem.\n";
 
 const std::vector<FlagSpec> kGlobalFlags = {
-    {"--data", true, false},       {"--json", false, false}, {"--operator", true, false},
-    {"--request-id", true, false}, {"--help", false, false},
+    {"--data", true, false},     {"--store", true, false},      {"--json", false, false},
+    {"--operator", true, false}, {"--request-id", true, false}, {"--help", false, false},
 };
 
 std::string overview() {
@@ -195,6 +203,17 @@ int main(int argc, char** argv) {
   Context context;
   if (auto data = args->value("--data")) context.data_dir = *data;
   if (context.data_dir.empty()) return fail(kExitUsage, "--data needs a directory");
+  context.store = context.data_dir;
+  if (auto store = args->value("--store")) {
+    if (store->empty()) return fail(kExitUsage, "--store needs a directory or a postgresql:// URI");
+    if (!closient::is_postgres_uri(*store)) {
+      if (args->has("--data") && *store != context.data_dir) {
+        return fail(kExitUsage, "give the data directory once: --data DIR or --store DIR");
+      }
+      context.data_dir = *store;
+    }
+    context.store = *store;
+  }
   context.json = args->has("--json");
   context.operator_name = args->value("--operator").value_or(default_operator_name());
   if (context.operator_name.empty()) return fail(kExitUsage, "--operator needs a name");

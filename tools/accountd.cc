@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/event_store.h"
 #include "events/private_files.h"
 #include "events/result.h"
 #include "http/access_log.h"
@@ -45,13 +47,18 @@ using namespace closient;
 using namespace closient::http;
 
 constexpr char kUsage[] =
-    "usage: accountd [--data DIR] [--listen HOST:PORT] [--threads N] [--sync always|never]\n"
+    "usage: accountd [--data DIR] [--store URI] [--listen HOST:PORT] [--threads N]\n"
+    "                [--sync always|never]\n"
     "                [--cors-origin ORIGIN]... [--bootstrap-demo]\n"
     "                [--max-connections N] [--read-timeout SECONDS]\n"
     "\n"
     "Serves the Closient Account API.\n"
     "\n"
-    "  --data DIR          data directory, created if missing (default ./data)\n"
+    "  --data DIR          data directory, created if missing (default ./data): the event\n"
+    "                      log (RocksDB) unless --store names another place, and snapshots\n"
+    "  --store WHERE       the event store: a data directory (the same as --data), or a\n"
+    "                      PostgreSQL URI (postgresql://USER@HOST/DB) that several accountd\n"
+    "                      nodes share; the schema is created or migrated at start\n"
     "  --listen HOST:PORT  address to serve; port 0 picks a free one (default 127.0.0.1:8000)\n"
     "  --threads N         HTTP I/O threads, 1-256 (default 2)\n"
     "  --sync MODE         always: acknowledge writes after their fsync (default);\n"
@@ -72,6 +79,7 @@ constexpr char kUsage[] =
 
 struct Options {
   std::string data_dir = "./data";
+  std::optional<std::string> store;  // a directory or a postgresql:// URI
   ListenAddress listen{"127.0.0.1", 8000};
   std::size_t threads = 2;
   bool sync_writes = true;
@@ -122,6 +130,11 @@ std::optional<UsageError> parse_options(int argc, char** argv, Options& options)
       if (auto value = take_value(argc, argv, i, "--data", arg, error)) {
         if (value->empty()) return UsageError{"--data needs a directory"};
         options.data_dir = *value;
+      }
+    } else if (flag_matches(arg, "--store")) {
+      if (auto value = take_value(argc, argv, i, "--store", arg, error)) {
+        if (value->empty()) return UsageError{"--store needs a directory or a postgresql:// URI"};
+        options.store = *value;
       }
     } else if (flag_matches(arg, "--listen")) {
       if (auto value = take_value(argc, argv, i, "--listen", arg, error)) {
@@ -229,6 +242,17 @@ int main(int argc, char** argv) {
   if (const auto error = parse_options(argc, argv, options)) {
     return fail(2, error->message + " (see accountd --help)");
   }
+  // --store DIR is --data DIR; with a URI, the data directory keeps the snapshots.
+  if (options.store && !is_postgres_uri(*options.store)) {
+    const bool data_given = std::any_of(
+        argv + 1, argv + argc, [](const char* arg) { return flag_matches(arg, "--data"); });
+    if (data_given && *options.store != options.data_dir) {
+      return fail(2,
+                  "give the data directory once: --data DIR or --store DIR (see accountd --help)");
+    }
+    options.data_dir = *options.store;
+  }
+  const std::string store = options.store.value_or(options.data_dir);
   // The soft descriptor limit up to the hard one, before the database opens its files.
   Result<uint64_t> descriptor_limit = raise_descriptor_limit();
   if (!descriptor_limit.ok()) return fail(1, descriptor_limit.error().detail);
@@ -243,7 +267,7 @@ int main(int argc, char** argv) {
   // Test-only: disk faults switched through a file (tools/accountd/fault_file.h).
   const std::unique_ptr<FaultFileWatcher> test_faults = FaultFileWatcher::from_environment();
   Result<std::unique_ptr<ServiceWiring>> service = ServiceWiring::open(
-      options.data_dir, options.sync_writes ? Durability::always : Durability::never, {},
+      store, options.data_dir, options.sync_writes ? Durability::always : Durability::never, {},
       test_faults ? test_faults->faults() : nullptr);
   if (!service.ok()) return fail(1, service.error().detail);
   service.value()->register_metrics(metrics);
@@ -281,9 +305,12 @@ int main(int argc, char** argv) {
   dispatcher_options.metrics = &http_metrics;
   dispatcher_options.rate_limit_window = service.value()->rate_limit_window();
   dispatcher_options.cors = &cors;
+  dispatcher_options.position_barrier = service.value()->position_barrier();
   Dispatcher dispatcher(std::move(router).value(), dispatcher_options);
 
-  Status bound = bind_system_routes(dispatcher, SystemRoutesOptions{&metrics, {}, &cors});
+  ServiceWiring* wiring = service.value().get();
+  Status bound = bind_system_routes(
+      dispatcher, SystemRoutesOptions{&metrics, [wiring] { return wiring->ready(); }, &cors});
   if (bound.ok()) bound = service.value()->bind_routes(dispatcher);
   if (!bound.ok()) return fail(1, "binding routes: " + bound.error().detail);
 

@@ -1,5 +1,7 @@
 // The real accountd: the extensions of §8 — Idempotency-Key replays, ETag and
 // If-Match, X-Event-Position, the audit feed, and restore.
+#include <future>
+
 #include "integration/api_support.h"
 
 using namespace api_test;
@@ -312,4 +314,48 @@ BOOST_AUTO_TEST_CASE(restore_answers_409_when_not_deleted) {
   BOOST_TEST(c.call("POST", "/organizations/" + org + "/restore", w.owner_token).status == 200);
   expect_problem(c.call("POST", "/organizations/" + org + "/restore", w.owner_token), 409,
                  "conflict");
+}
+
+BOOST_AUTO_TEST_CASE(x_min_position_waits_for_the_position_or_answers_503) {
+  World& w = world();
+  const Client c = api();
+  const HttpResponse created = c.post("/organizations", w.owner_token,
+                                      json{{"name", "Read your writes"}, {"country", "DE"}});
+  const uint64_t written = position_of(created);
+  const std::string path = "/organizations/" + body_of(created)["id"].get<std::string>();
+  // Applied already: answered as usual.
+  const HttpResponse seen =
+      c.get(path, w.owner_token, {{"X-Min-Position", std::to_string(written)}});
+  BOOST_TEST(seen.status == 200, seen.body);
+  BOOST_TEST(body_of(seen)["name"] == "Read your writes");
+  // A position no node has applied: held for the bound, then 503 with Retry-After.
+  const auto started = std::chrono::steady_clock::now();
+  const HttpResponse ahead =
+      c.get(path, w.owner_token, {{"X-Min-Position", std::to_string(written + 1000000)}});
+  const auto waited = std::chrono::steady_clock::now() - started;
+  expect_problem(ahead, 503, "service_unavailable", kBase + path);
+  BOOST_TEST(ahead.header("Retry-After") == std::optional<std::string>("1"));
+  BOOST_TEST((waited >= 1500ms));
+  // Not a position: 400, before anything else.
+  for (const char* bad : {"-1", "12a", "", "99999999999999999999999"}) {
+    const HttpResponse malformed = c.get(path, w.owner_token, {{"X-Min-Position", bad}});
+    expect_problem(malformed, 400, "bad_request", kBase + path);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_held_request_is_answered_once_the_position_is_applied) {
+  World& w = world();
+  const Client c = api();
+  const std::string org = new_org("Held");
+  const std::string path = "/organizations/" + org;
+  const uint64_t before = position_of(c.put(path, w.owner_token, json{{"name", "Held 1"}}));
+  // Ask for the position the next write will take, then make that write.
+  auto held = std::async(std::launch::async, [&] {
+    return c.get(path, w.owner_token, {{"X-Min-Position", std::to_string(before + 1)}});
+  });
+  std::this_thread::sleep_for(200ms);
+  BOOST_TEST(position_of(c.put(path, w.owner_token, json{{"name", "Held 2"}})) == before + 1);
+  const HttpResponse answered = held.get();
+  BOOST_TEST(answered.status == 200, answered.body);
+  BOOST_TEST(body_of(answered)["name"] == "Held 2");
 }

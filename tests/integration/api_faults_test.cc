@@ -121,6 +121,7 @@ BOOST_AUTO_TEST_CASE(a_failing_disk_answers_503_reads_go_on_and_writes_resume) {
           BOOST_TEST(failed.body.find(data) == std::string::npos, failed.body);
         }
         BOOST_TEST(metric(server, "account_log_writable") == 0);
+        BOOST_TEST(server.get("/readyz").status == 503);
         // Reads go on, and show nothing of the failed writes.
         BOOST_TEST(total_members(server, b) == members_before);
         BOOST_TEST(server.get(kBase + "/whoami", {{"X-API-Key", b.key}}).status == 200);
@@ -133,6 +134,7 @@ BOOST_AUTO_TEST_CASE(a_failing_disk_answers_503_reads_go_on_and_writes_resume) {
         fault.set("none");
         // The service notices by itself, before any write.
         BOOST_TEST(writable_within(server, 10s));
+        BOOST_TEST(server.get("/readyz").status == 200);
         const HttpResponse resumed = invite(server, b, "after-" + kind + "@example.com");
         BOOST_TEST(resumed.status == 200, resumed.body);
         BOOST_TEST(metric(server, "account_log_writable") == 1);

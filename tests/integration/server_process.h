@@ -30,7 +30,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +44,7 @@
 
 #include "integration/exchange_recorder.h"
 #include "temp_dir.h"
+#include "test_store.h"
 
 extern char** environ;
 
@@ -199,6 +202,43 @@ inline CommandResult run_program(const std::string& program, const std::vector<s
   return result;
 }
 
+// With ACCOUNT_TEST_STORE=postgresql://... (ctest's *.pg variants), every data
+// directory a test uses stands for a database of its own in that cluster,
+// created at first use and dropped when the test process exits: accountd and
+// accountctl get `--store URI` beside `--data DIR` (which keeps the snapshots).
+inline const TestDatabase& database_for(const std::string& data_dir) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<TestDatabase>> databases;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<TestDatabase>& database = databases[data_dir];
+  if (!database) database = std::make_unique<TestDatabase>();
+  return *database;
+}
+
+// `args` with --store URI added after each --data DIR when the tests run on
+// PostgreSQL (and no --store is given); as they are otherwise.
+inline std::vector<std::string> with_test_store(std::vector<std::string> args) {
+  if (!testing_on_postgres()) return args;
+  for (const std::string& arg : args)
+    if (arg == "--store" || arg.rfind("--store=", 0) == 0) return args;
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    out.push_back(args[i]);
+    std::optional<std::string> dir;
+    if (args[i] == "--data" && i + 1 < args.size()) {
+      out.push_back(args[++i]);
+      dir = args[i];
+    } else if (args[i].rfind("--data=", 0) == 0) {
+      dir = args[i].substr(7);
+    }
+    if (dir) {
+      out.push_back("--store");
+      out.push_back(database_for(*dir).uri());
+    }
+  }
+  return out;
+}
+
 // Runs accountd to completion (for --help, bad flags and the like).
 inline CommandResult run_accountd(const std::vector<std::string>& args,
                                   std::chrono::milliseconds timeout = 10s) {
@@ -209,7 +249,7 @@ inline CommandResult run_accountd(const std::vector<std::string>& args,
 // data directory no server holds).
 inline CommandResult run_accountctl(const std::vector<std::string>& args,
                                     std::chrono::milliseconds timeout = 30s) {
-  return run_program(ACCOUNTCTL_PATH, args, timeout);
+  return run_program(ACCOUNTCTL_PATH, with_test_store(args), timeout);
 }
 
 struct HttpResponse {
@@ -331,6 +371,7 @@ class ServerProcess {
     std::vector<std::string> argv = {ACCOUNTD_PATH, "--data", this->data_dir(), "--listen",
                                      "127.0.0.1:0"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    argv = with_test_store(std::move(argv));
     child_ = std::make_unique<ChildProcess>(argv, stderr_path());
     const std::optional<std::string> line = child_->read_line(15s);
     const std::string prefix = "listening on http://127.0.0.1:";

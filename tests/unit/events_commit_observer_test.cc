@@ -7,20 +7,13 @@
 #include <mutex>
 #include <thread>
 
-#include "events/fault_injection.h"
-#include "events/rocks_event_log.h"
+#include "events_backend.h"
 #include "events_test_support.h"
 
 using namespace closient;
 using namespace closient::testing;
 
 namespace {
-
-std::unique_ptr<RocksEventLog> open_log(const std::string& dir, LogOptions options = {}) {
-  auto log = RocksEventLog::open(dir, std::move(options));
-  BOOST_REQUIRE_MESSAGE(log.ok(), (log.ok() ? "" : log.error().detail));
-  return std::move(log).value();
-}
 
 // What the observer was told, call by call.
 struct Observed {
@@ -47,7 +40,7 @@ struct Observed {
   }
 };
 
-std::vector<EventEnvelope> everything(RocksEventLog& log) {
+std::vector<EventEnvelope> everything(EventStore& log) {
   std::vector<EventEnvelope> out;
   BOOST_REQUIRE(log.scan(ReadFilter{},
                          [&](const EventEnvelope& e) {
@@ -61,10 +54,10 @@ std::vector<EventEnvelope> everything(RocksEventLog& log) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_committed_event_is_observed_once_in_position_order) {
-  TempDir dir;
-  LogOptions options;
+  TestStore store;
+  TestLogOptions options;
   options.durability = Durability::never;
-  auto log = open_log(dir.str(), options);
+  auto log = store.open(options);
   Observed observed;
   log->set_commit_observer(observed.observer());
 
@@ -118,10 +111,10 @@ BOOST_AUTO_TEST_CASE(every_committed_event_is_observed_once_in_position_order) {
 }
 
 BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
-  TempDir dir;
-  LogOptions options;
+  TestStore store;
+  TestLogOptions options;
   options.faults = std::make_shared<FaultSwitch>();
-  auto log = open_log(dir.str(), options);
+  auto log = store.open(options);
   Observed observed;
   log->set_commit_observer(observed.observer());
 
@@ -169,9 +162,9 @@ BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
 }
 
 BOOST_AUTO_TEST_CASE(the_observer_runs_after_the_write_and_before_the_answer) {
-  TempDir dir;
-  auto log = open_log(dir.str());
-  RocksEventLog* raw = log.get();
+  TestStore store;
+  auto log = store.open();
+  EventStore* raw = log.get();
   std::atomic<uint64_t> version_seen_by_observer{0};
   std::atomic<bool> observer_done{false};
   log->set_commit_observer([&](const std::vector<EventEnvelope>& committed) {

@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "events/rocks_event_log.h"
+#include "events_backend.h"
 #include "events_test_support.h"
 
 using namespace closient;
@@ -23,7 +23,7 @@ struct Outcome {
 
 // Each thread appends with the exact version it just read, so threads sharing
 // a stream race and some must lose; its own stream never conflicts.
-void hammer(RocksEventLog& log, int thread, int appends, Outcome& outcome) {
+void hammer(EventStore& log, int thread, int appends, Outcome& outcome) {
   for (int i = 0; i < appends; ++i) {
     std::string hot = "hot-" + std::to_string(i % 4);
     std::string own = "own-" + std::to_string(thread);
@@ -51,7 +51,7 @@ void hammer(RocksEventLog& log, int thread, int appends, Outcome& outcome) {
   }
 }
 
-void check_log(RocksEventLog& log, Outcome& outcome) {
+void check_log(EventStore& log, Outcome& outcome) {
   BOOST_TEST(outcome.other_errors == 0u);
   BOOST_TEST(outcome.conflicts > 0u);  // the race is real
   BOOST_TEST(log.last_position() == outcome.events);
@@ -82,12 +82,10 @@ void check_log(RocksEventLog& log, Outcome& outcome) {
 }
 
 void run(Durability durability, int threads, int appends_per_thread) {
-  TempDir dir;
-  LogOptions options;
+  TestStore store;
+  TestLogOptions options;
   options.durability = durability;
-  auto opened = RocksEventLog::open(dir.str(), options);
-  BOOST_REQUIRE(opened.ok());
-  auto log = std::move(opened).value();
+  auto log = store.open(options);
   Outcome outcome;
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
@@ -101,10 +99,9 @@ void run(Durability durability, int threads, int appends_per_thread) {
 
   // And all of it is still there after reopening.
   log.reset();
-  auto reopened = RocksEventLog::open(dir.str(), options);
-  BOOST_REQUIRE(reopened.ok());
-  BOOST_TEST((*reopened)->last_position() == outcome.events);
-  BOOST_TEST((*reopened)->verify_chain().problem == "");
+  auto reopened = store.open(options);
+  BOOST_TEST(reopened->last_position() == outcome.events);
+  BOOST_TEST(reopened->verify_chain().problem == "");
 }
 
 }  // namespace
@@ -118,12 +115,11 @@ BOOST_AUTO_TEST_CASE(sixteen_threads_synced) {
 }
 
 BOOST_AUTO_TEST_CASE(readers_never_see_half_of_an_append) {
-  TempDir dir;
-  LogOptions options;
+  TestStore store;
+  TestLogOptions options;
   options.durability = Durability::never;
-  auto opened = RocksEventLog::open(dir.str(), options);
-  BOOST_REQUIRE(opened.ok());
-  RocksEventLog& log = **opened;
+  auto opened = store.open(options);
+  EventStore& log = *opened;
 
   std::atomic<bool> stop{false};
   std::vector<std::thread> writers;

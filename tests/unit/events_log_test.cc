@@ -1,8 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
-#include "events/fault_injection.h"
-#include "events/rocks_event_log.h"
+#include "events_backend.h"
 #include "events_test_support.h"
 
 using namespace closient;
@@ -10,19 +9,13 @@ using namespace closient::testing;
 
 namespace {
 
-std::unique_ptr<RocksEventLog> open_log(const std::string& dir, LogOptions options = {}) {
-  auto log = RocksEventLog::open(dir, std::move(options));
-  BOOST_REQUIRE_MESSAGE(log.ok(), (log.ok() ? "" : log.error().detail));
-  return std::move(log).value();
-}
-
-LogOptions unsynced() {
-  LogOptions options;
+TestLogOptions unsynced() {
+  TestLogOptions options;
   options.durability = Durability::never;
   return options;
 }
 
-std::vector<EventEnvelope> everything(RocksEventLog& log, ReadFilter filter = {}) {
+std::vector<EventEnvelope> everything(EventStore& log, ReadFilter filter = {}) {
   std::vector<EventEnvelope> out;
   Status s = log.scan(filter, [&](const EventEnvelope& e) {
     out.push_back(e);
@@ -41,8 +34,8 @@ std::vector<uint64_t> positions(const std::vector<EventEnvelope>& events) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(appends_get_gapless_positions_versions_and_a_hash_chain) {
-  TempDir dir;
-  auto log = open_log(dir.str());
+  TestStore store;
+  auto log = store.open();
   BOOST_TEST(log->last_position() == 0u);
 
   auto first = log->append(append_to("org-1", ExpectedVersion::no_stream(),
@@ -80,8 +73,8 @@ BOOST_AUTO_TEST_CASE(appends_get_gapless_positions_versions_and_a_hash_chain) {
 }
 
 BOOST_AUTO_TEST_CASE(expected_version_mismatch_is_a_conflict_naming_the_stream) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::no_stream(), {event("A")})).ok());
 
   auto stale = log->append(append_to("org-1", ExpectedVersion::exact(0), {event("B")}));
@@ -101,8 +94,8 @@ BOOST_AUTO_TEST_CASE(expected_version_mismatch_is_a_conflict_naming_the_stream) 
 }
 
 BOOST_AUTO_TEST_CASE(a_mismatch_on_one_stream_writes_nothing_to_any_stream) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
 
   AppendRequest invite;
@@ -125,8 +118,8 @@ BOOST_AUTO_TEST_CASE(a_mismatch_on_one_stream_writes_nothing_to_any_stream) {
 }
 
 BOOST_AUTO_TEST_CASE(appends_of_one_group_see_each_other) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   std::vector<AppendRequest> group;
   group.push_back(append_to("org-1", ExpectedVersion::no_stream(), {event("A")}));
   group.push_back(append_to("org-1", ExpectedVersion::no_stream(), {event("B")}));
@@ -147,8 +140,8 @@ BOOST_AUTO_TEST_CASE(appends_of_one_group_see_each_other) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_requests_are_refused_without_side_effects) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   AppendRequest none;
   BOOST_TEST(!log->append(none).ok());
   BOOST_TEST(!log->append(append_to("", ExpectedVersion::any(), {event("A")})).ok());
@@ -176,10 +169,10 @@ BOOST_AUTO_TEST_CASE(invalid_requests_are_refused_without_side_effects) {
 }
 
 BOOST_AUTO_TEST_CASE(events_and_versions_survive_reopening) {
-  TempDir dir;
+  TestStore store;
   std::string last_hash;
   {
-    auto log = open_log(dir.str());
+    auto log = store.open();
     for (int i = 0; i < 5; ++i) {
       auto r =
           log->append(append_to("org-1", ExpectedVersion::exact(i), {event("Tick", {{"i", i}})}));
@@ -187,7 +180,7 @@ BOOST_AUTO_TEST_CASE(events_and_versions_survive_reopening) {
       last_hash = r->events[0].hash;
     }
   }
-  auto log = open_log(dir.str());
+  auto log = store.open();
   BOOST_TEST(log->last_position() == 5u);
   BOOST_TEST(*log->stream_version("org-1") == 5u);
   BOOST_TEST(log->read_stream("org-1")->at(4).data["i"] == 4);
@@ -199,8 +192,8 @@ BOOST_AUTO_TEST_CASE(events_and_versions_survive_reopening) {
 }
 
 BOOST_AUTO_TEST_CASE(scan_filters_by_type_stream_time_actor_and_position) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   auto add = [&](std::string stream, std::string type, int64_t at, Actor actor) {
     AppendRequest r =
         append_to(std::move(stream), ExpectedVersion::any(), {event(std::move(type))});
@@ -246,8 +239,8 @@ BOOST_AUTO_TEST_CASE(scan_filters_by_type_stream_time_actor_and_position) {
 }
 
 BOOST_AUTO_TEST_CASE(an_append_refused_midway_leaves_nothing_in_its_group) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   // The second append's first event is staged before its second one fails to
   // seal (not UTF-8): the batch rolls back to the append's save point.
   std::vector<AppendRequest> group;
@@ -269,10 +262,10 @@ BOOST_AUTO_TEST_CASE(an_append_refused_midway_leaves_nothing_in_its_group) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk) {
-  TempDir dir;
-  LogOptions options;
+  TestStore store;
+  TestLogOptions options;
   options.faults = std::make_shared<FaultSwitch>();
-  auto log = open_log(dir.str(), options);
+  auto log = store.open(options);
   BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
 
   options.faults->set(Fault::write);
@@ -297,8 +290,8 @@ BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk)
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_appends_share_batches_and_stats_count_them) {
-  TempDir dir;
-  auto log = open_log(dir.str());  // synced: slow enough for groups to form
+  TestStore store;
+  auto log = store.open();  // synced: slow enough for groups to form
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
@@ -322,8 +315,8 @@ BOOST_AUTO_TEST_CASE(concurrent_appends_share_batches_and_stats_count_them) {
 }
 
 BOOST_AUTO_TEST_CASE(side_spaces_and_the_live_tail) {
-  TempDir dir;
-  auto log = open_log(dir.str(), unsynced());
+  TestStore store;
+  auto log = store.open(unsynced());
   BOOST_TEST(log->side_put("key_usage", {{"k1", "100"}, {"k2", "200"}}).ok());
   BOOST_TEST(log->side_put("idempotency", {{"req-1", "{}"}}).ok());
   BOOST_TEST(!log->side_put("nope", {{"a", "b"}}).ok());

@@ -242,3 +242,28 @@ BOOST_AUTO_TEST_CASE(the_failed_authentication_window_has_headers_of_its_own) {
   BOOST_TEST(header_of(throttled, "Retry-After") == "30");
   BOOST_TEST(limiter.peek("10.0.0.1", kNoon + 60).remaining == 60u);  // the next minute
 }
+
+BOOST_AUTO_TEST_CASE(nodes_sharing_a_store_each_admit_their_share_of_the_quota) {
+  uint64_t live = 3;
+  RateLimiter limiter;
+  limiter.share_among([&live] { return live; });
+  const RateLimits limits{10, 10000};
+  int admitted = 0;
+  while (limiter.admit("k", limits, kNoon).allowed) ++admitted;
+  // 10 per minute among three nodes: this one admits ceil(10 / 3).
+  BOOST_TEST(admitted == 4);
+  const RateLimitDecision refused = limiter.admit("k", limits, kNoon);
+  BOOST_TEST(refused.minute.limit == 10u);  // the headers name the documented quota
+  BOOST_TEST(refused.minute.remaining == 0u);
+  // Alone again (the others stopped heartbeating), each request counts once.
+  live = 1;
+  admitted = 0;
+  while (limiter.admit("k", limits, kNoon + 60).allowed) ++admitted;
+  BOOST_TEST(admitted == 10);
+  // No node count at all (a store with one writer) is one node.
+  RateLimiter alone;
+  alone.share_among([] { return uint64_t{0}; });
+  admitted = 0;
+  while (alone.admit("k", limits, kNoon).allowed) ++admitted;
+  BOOST_TEST(admitted == 10);
+}

@@ -17,7 +17,8 @@ inline constexpr int kExitProblemFound = 3;  // verify: the data failed a check
 
 // Global flags, given before the command.
 struct Context {
-  std::string data_dir = "./data";
+  std::string data_dir = "./data";  // snapshots; and the log, unless `store` says otherwise
+  std::string store = "./data";     // where the log is: data_dir, or a postgresql:// URI
   bool json = false;
   std::string operator_name;  // names the operator in the actor of operator events
   std::string request_id;     // stamped on every event this invocation appends

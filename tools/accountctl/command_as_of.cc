@@ -128,7 +128,7 @@ int run_as_of(const Context& context, const Args& args) {
     if (!moment.time_ms) return fail_usage("as-of", usage.message);
   }
 
-  auto log = open_for_reading(context.data_dir);
+  auto log = open_for_reading(context.store);
   if (!log.ok()) return fail(log.error());
   auto events = (*log)->read_stream(closient::org_stream(*org_id));
   if (!events.ok()) return fail(events.error());

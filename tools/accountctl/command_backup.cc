@@ -113,6 +113,11 @@ std::optional<std::string> check_restored(const std::string& dir, const CopySumm
 
 int run_backup(const Context& context, const Args& args) {
   if (args.positionals().size() != 1) return fail_usage("backup", "give the destination DEST");
+  if (closient::is_postgres_uri(context.store)) {
+    return fail(kExitFailure,
+                "backup works on a RocksDB data directory only; back up a PostgreSQL store with "
+                "pg_dump or pg_basebackup, or copy it into a directory with accountctl migrate");
+  }
   const std::string dest = args.positionals()[0];
   if (!missing_or_empty(dest)) return fail(kExitFailure, dest + " exists and is not empty");
   if (!holds_event_log(context.data_dir)) {
@@ -140,6 +145,11 @@ int run_backup(const Context& context, const Args& args) {
 
 int run_restore(const Context& context, const Args& args) {
   if (args.positionals().size() != 1) return fail_usage("restore", "give the backup SRC");
+  if (closient::is_postgres_uri(context.store)) {
+    return fail(kExitFailure,
+                "restore works on a RocksDB data directory only; back up a PostgreSQL store with "
+                "pg_dump or pg_basebackup, or copy it into a directory with accountctl migrate");
+  }
   const std::string source = args.positionals()[0];
   const std::string& target = context.data_dir;
   if (!holds_event_log(source)) return fail(kExitFailure, "no backup in " + source);

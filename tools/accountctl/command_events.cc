@@ -20,8 +20,8 @@ namespace accountctl {
 namespace {
 
 using closient::EventEnvelope;
+using closient::EventStore;
 using closient::ReadFilter;
-using closient::RocksEventLog;
 
 constexpr auto kFollowPollInterval = std::chrono::milliseconds(200);
 
@@ -147,8 +147,8 @@ void print_event(const EventEnvelope& event, bool json) {
 
 // Prints the events after `*after` that the query selects, advancing `*after`
 // past every event seen and `*printed` by those printed.
-closient::Status print_events(RocksEventLog& log, const EventQuery& query, bool json,
-                              uint64_t* after, size_t* printed) {
+closient::Status print_events(EventStore& log, const EventQuery& query, bool json, uint64_t* after,
+                              size_t* printed) {
   ReadFilter filter = query.filter;
   filter.after_position = *after;
   return log.scan(filter, [&](const EventEnvelope& event) {
@@ -185,7 +185,7 @@ void pause_unless_stopped() {
 // Tails the log until a signal arrives or the limit is reached. When catch_up()
 // fails, the events need only the log, so opening a fresh secondary and going
 // on from the same position is enough.
-int follow(std::unique_ptr<RocksEventLog> log, const std::string& dir, const EventQuery& query,
+int follow(std::unique_ptr<EventStore> log, const std::string& dir, const EventQuery& query,
            bool json, uint64_t after, size_t printed) {
   while (!g_stop && (query.limit == 0 || printed < query.limit)) {
     pause_unless_stopped();
@@ -212,7 +212,7 @@ int run_events(const Context& context, const Args& args) {
 
   // Before the history, so that an interrupt while it prints still ends cleanly.
   if (query->follow) stop_on_termination_signals();
-  auto log = open_for_reading(context.data_dir);
+  auto log = open_for_reading(context.store);
   if (!log.ok()) return fail(log.error());
 
   uint64_t after = query->filter.after_position;
@@ -221,7 +221,7 @@ int run_events(const Context& context, const Args& args) {
   if (!status.ok()) return fail(status.error());
   std::fflush(stdout);
   if (!query->follow) return kExitOk;
-  return follow(std::move(log).value(), context.data_dir, *query, context.json, after, printed);
+  return follow(std::move(log).value(), context.store, *query, context.json, after, printed);
 }
 
 }  // namespace accountctl

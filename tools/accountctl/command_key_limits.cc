@@ -32,7 +32,7 @@ struct FoundKey {
 // The owner's state replayed from the log: the read models are not needed, so
 // this keeps working whatever form they take.
 template <typename State>
-closient::Result<State> replay(closient::RocksEventLog& log, const std::string& stream) {
+closient::Result<State> replay(closient::EventStore& log, const std::string& stream) {
   auto events = log.read_stream(stream);
   if (!events.ok()) return events.error();
   State state;
@@ -45,8 +45,7 @@ closient::Result<State> replay(closient::RocksEventLog& log, const std::string& 
 
 // The stream whose created event names `key_id`: one scan of the key-creating
 // events (an operator command, run rarely).
-closient::Result<std::string> owner_stream(closient::RocksEventLog& log,
-                                           const std::string& key_id) {
+closient::Result<std::string> owner_stream(closient::EventStore& log, const std::string& key_id) {
   closient::ReadFilter filter;
   filter.types = {closient::OrgApiKeyCreated::kType, closient::UserApiKeyCreated::kType};
   std::string stream;
@@ -60,7 +59,7 @@ closient::Result<std::string> owner_stream(closient::RocksEventLog& log,
   return stream;
 }
 
-closient::Result<FoundKey> find_key(closient::RocksEventLog& log, const std::string& key_id) {
+closient::Result<FoundKey> find_key(closient::EventStore& log, const std::string& key_id) {
   auto stream = owner_stream(log, key_id);
   if (!stream.ok()) return stream.error();
   const Error revoked = Error::make(ErrorCode::not_found, "API key " + key_id + " is revoked");

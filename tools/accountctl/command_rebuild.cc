@@ -13,7 +13,7 @@
 namespace accountctl {
 
 int run_rebuild(const Context& context, const Args& /*args*/) {
-  auto writable = open_for_writing(context.data_dir, /*create_if_missing=*/false);
+  auto writable = open_for_writing(context.store, /*create_if_missing=*/false);
   if (!writable.ok()) return fail(writable.error());
   closient::ReplayReport report;
   auto state = replay_everything(*writable->log, /*progress=*/!context.json, &report);

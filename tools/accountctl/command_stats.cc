@@ -43,7 +43,7 @@ struct World {
   uint64_t other_streams = 0;
 };
 
-closient::Status replay_log(closient::RocksEventLog& log, World* world, Counts* counts) {
+closient::Status replay_log(closient::EventStore& log, World* world, Counts* counts) {
   std::map<std::string, bool> other_streams;
   closient::Status scanned = log.scan({}, [&](const closient::EventEnvelope& event) {
     ++counts->events;
@@ -115,7 +115,7 @@ std::string human_bytes(uint64_t bytes) {
 }  // namespace
 
 int run_stats(const Context& context, const Args& /*args*/) {
-  auto log = open_for_reading(context.data_dir);
+  auto log = open_for_reading(context.store);
   if (!log.ok()) return fail(log.error());
 
   World world;

@@ -20,7 +20,7 @@ namespace accountctl {
 namespace {
 
 using closient::EventEnvelope;
-using closient::RocksEventLog;
+using closient::EventStore;
 
 struct CheckResult {
   std::string name;
@@ -30,16 +30,16 @@ struct CheckResult {
 };
 
 struct OpenedLog {
-  std::unique_ptr<RocksEventLog> log;
+  std::unique_ptr<EventStore> log;
 };
 
 closient::Result<OpenedLog> open_log(const Context& context) {
-  auto log = open_for_reading(context.data_dir);
+  auto log = open_for_reading(context.store);
   if (!log.ok()) return log.error();
   return OpenedLog{std::move(log).value()};
 }
 
-CheckResult check_chain(RocksEventLog& log) {
+CheckResult check_chain(EventStore& log) {
   closient::ChainReport report = log.verify_chain();
   CheckResult result{"hash chain", "", ""};
   if (!report.problem.empty()) {
@@ -52,7 +52,7 @@ CheckResult check_chain(RocksEventLog& log) {
 }
 
 // Stream versions and event data, in one pass over the log.
-std::pair<CheckResult, CheckResult> check_streams_and_data(RocksEventLog& log,
+std::pair<CheckResult, CheckResult> check_streams_and_data(EventStore& log,
                                                            uint64_t* last_position) {
   CheckResult versions{"stream versions", "", ""};
   CheckResult data{"event data", "", ""};
@@ -137,7 +137,7 @@ CheckResult check_serving_state(const Context& context, OpenedLog& opened, uint6
 }
 
 void print_report(const Context& context, const std::vector<CheckResult>& results,
-                  const OpenedLog&) {
+                  const OpenedLog& opened) {
   bool all_ok = true;
   for (const auto& result : results) all_ok = all_ok && result.ok();
   if (context.json) {
@@ -149,10 +149,12 @@ void print_report(const Context& context, const std::vector<CheckResult>& result
            {"checked", result.checked},
            {"problem", result.ok() ? nlohmann::json(nullptr) : nlohmann::json(result.problem)}});
     }
-    print_json_line({{"ok", all_ok}, {"data_dir", context.data_dir}, {"checks", checks}});
+    nlohmann::json answer = {{"ok", all_ok}, {"data_dir", context.data_dir}, {"checks", checks}};
+    if (opened.log->shared()) answer["store"] = opened.log->describe();
+    print_json_line(answer);
     return;
   }
-  print_line("verify " + context.data_dir);
+  print_line("verify " + (opened.log->shared() ? opened.log->describe() : context.data_dir));
   for (const auto& result : results) {
     print_line(fmt::format("  {:<16} {:<6} {}", result.name, result.ok() ? "ok" : "FAILED",
                            result.ok() ? result.checked : result.problem));

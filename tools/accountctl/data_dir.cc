@@ -8,8 +8,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "events/private_files.h"
 #include "domain/event_types.h"
+#include "events/private_files.h"
+#include "events/rocks_event_log.h"
 
 namespace accountctl {
 namespace {
@@ -33,15 +34,22 @@ bool holds_event_log(const std::string& dir) {
   return fs::exists(fs::path(dir) / "CURRENT", ec);
 }
 
-closient::Result<std::unique_ptr<closient::RocksEventLog>> open_for_reading(
-    const std::string& dir) {
+closient::Result<std::unique_ptr<closient::EventStore>> open_for_reading(const std::string& dir) {
+  if (closient::is_postgres_uri(dir)) {
+    closient::StoreOptions options;
+    options.catalog = &closient::domain_event_catalog();
+    options.mode = closient::OpenMode::read_only;
+    return closient::open_event_store(dir, options);
+  }
   if (!holds_event_log(dir)) {
     return Error::make(ErrorCode::not_found, "no event log in " + dir);
   }
   closient::LogOptions options;
   options.catalog = &closient::domain_event_catalog();
   options.mode = closient::OpenMode::secondary;
-  return closient::RocksEventLog::open(dir, options);
+  auto log = closient::RocksEventLog::open(dir, options);
+  if (!log.ok()) return log.error();
+  return std::unique_ptr<closient::EventStore>(std::move(log).value());
 }
 
 closient::Result<std::unique_ptr<DirectoryClaim>> DirectoryClaim::take(const std::string& dir) {
@@ -62,6 +70,15 @@ DirectoryClaim::~DirectoryClaim() {
 }  // closing releases the flock
 
 closient::Result<WritableLog> open_for_writing(const std::string& dir, bool create_if_missing) {
+  if (closient::is_postgres_uri(dir)) {
+    closient::StoreOptions options;
+    options.catalog = &closient::domain_event_catalog();
+    auto log = closient::open_event_store(dir, options);
+    if (!log.ok()) return log.error();
+    WritableLog writable;
+    writable.log = std::move(log).value();
+    return writable;
+  }
   if (!create_if_missing && !holds_event_log(dir)) {
     return Error::make(ErrorCode::not_found, "no event log in " + dir);
   }

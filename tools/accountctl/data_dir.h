@@ -14,13 +14,15 @@
 #include <memory>
 #include <string>
 
+#include "events/event_store.h"
 #include "events/result.h"
-#include "events/rocks_event_log.h"
 
 namespace accountctl {
 
-// The log, opened as a secondary instance. "no event log in DIR" when there is none.
-closient::Result<std::unique_ptr<closient::RocksEventLog>> open_for_reading(const std::string& dir);
+// The log in `where` (a data directory, or a postgresql:// URI), opened for
+// reading: a directory as a secondary instance, a database read-only. "no
+// event log in ..." when there is none.
+closient::Result<std::unique_ptr<closient::EventStore>> open_for_reading(const std::string& where);
 
 // The exclusive claim on a data directory, held until destroyed.
 class DirectoryClaim {
@@ -38,12 +40,14 @@ class DirectoryClaim {
 
 struct WritableLog {
   std::unique_ptr<DirectoryClaim> claim;  // released after the log closes
-  std::unique_ptr<closient::RocksEventLog> log;
+  std::unique_ptr<closient::EventStore> log;
 };
 
 // Claims the directory and opens the log read-write (no commit observer yet).
-// Without `create_if_missing`, a directory holding no log is an error.
-closient::Result<WritableLog> open_for_writing(const std::string& dir, bool create_if_missing);
+// Without `create_if_missing`, a directory holding no log is an error. A
+// PostgreSQL store is shared: nothing is claimed, and its schema is created
+// or migrated as accountd would.
+closient::Result<WritableLog> open_for_writing(const std::string& where, bool create_if_missing);
 
 // The message for a directory a server holds.
 std::string in_use_message(const std::string& dir);

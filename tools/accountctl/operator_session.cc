@@ -22,11 +22,11 @@ constexpr int64_t kUserTokenLifetimeMs = 5 * 60 * 1000;
 closient::Result<std::unique_ptr<OperatorSession>> OperatorSession::open(const Context& context,
                                                                          bool create_if_missing) {
   std::unique_ptr<OperatorSession> session(new OperatorSession(context));
-  auto writable = open_for_writing(context.data_dir, create_if_missing);
+  auto writable = open_for_writing(context.store, create_if_missing);
   if (!writable.ok()) return writable.error();
   session->writable_ = std::move(writable).value();
 
-  closient::RocksEventLog& log = session->log();
+  closient::EventStore& log = session->log();
   auto loaded = load_state(log, context.data_dir);
   if (!loaded.ok()) return loaded.error();
   session->state_ = std::make_unique<closient::LiveState>(std::move(loaded->state));

@@ -52,7 +52,7 @@ class OperatorSession {
   closient::Status as_user(const std::string& user_id,
                            const std::function<closient::Status(const closient::Caller&)>& work);
 
-  closient::RocksEventLog& log() { return *writable_.log; }
+  closient::EventStore& log() { return *writable_.log; }
 
  private:
   explicit OperatorSession(const Context& context) : context_(context) {}

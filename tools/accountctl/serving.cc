@@ -10,7 +10,7 @@
 
 namespace accountctl {
 
-closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
+closient::Result<closient::LoadedState> load_state(closient::EventStore& log,
                                                    const std::string& data_dir,
                                                    std::vector<std::string>* refused) {
   closient::SnapshotStore snapshots(data_dir);
@@ -24,7 +24,7 @@ closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
 }
 
 closient::Result<std::unique_ptr<closient::ServingState>> replay_everything(
-    closient::RocksEventLog& log, bool progress, closient::ReplayReport* report) {
+    closient::EventStore& log, bool progress, closient::ReplayReport* report) {
   auto state = std::make_unique<closient::ServingState>();
   const bool on_terminal = progress && ::isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "events/event_store.h"
 #include "events/result.h"
-#include "events/rocks_event_log.h"
 #include "projections/replay.h"
 #include "projections/serving_state.h"
 
@@ -17,7 +17,7 @@ namespace accountctl {
 // Snapshot + tail, as accountd would start on this directory. Snapshots
 // refused are added to `refused` (one line each) when given, else reported on
 // stderr.
-closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
+closient::Result<closient::LoadedState> load_state(closient::EventStore& log,
                                                    const std::string& data_dir,
                                                    std::vector<std::string>* refused = nullptr);
 
@@ -25,6 +25,6 @@ closient::Result<closient::LoadedState> load_state(closient::RocksEventLog& log,
 // stderr is kept current while it runs (events done, rate, time left) when
 // stderr is a terminal.
 closient::Result<std::unique_ptr<closient::ServingState>> replay_everything(
-    closient::RocksEventLog& log, bool progress, closient::ReplayReport* report);
+    closient::EventStore& log, bool progress, closient::ReplayReport* report);
 
 }  // namespace accountctl

@@ -35,21 +35,23 @@ int64_t system_now_ms() {
 
 }  // namespace
 
-Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& data_dir,
+Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& store,
+                                                           const std::string& data_dir,
                                                            Durability durability,
                                                            SnapshotterOptions snapshots,
                                                            std::shared_ptr<FaultSwitch> faults) {
-  LogOptions options;
+  StoreOptions options;
   options.durability = durability;
   options.catalog = &domain_event_catalog();
+  options.follow = true;  // a shared store: other nodes' commits reach the state
   options.faults = std::move(faults);
   options.note = log_note;
-  Result<std::unique_ptr<RocksEventLog>> log = RocksEventLog::open(data_dir, options);
+  Result<std::unique_ptr<EventStore>> log = open_event_store(store, options);
   if (!log.ok()) return log.error();
 
   std::unique_ptr<ServiceWiring> wiring(new ServiceWiring());
   wiring->log_ = std::move(*log);
-  RocksEventLog& events = *wiring->log_;
+  EventStore& events = *wiring->log_;
   wiring->snapshot_store_ = std::make_unique<SnapshotStore>(data_dir);
   std::vector<std::string>& notes = wiring->startup_notes_;
   auto keep = [&notes](const std::string& message) { notes.push_back(note_line(message)); };
@@ -67,7 +69,13 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& da
       loaded->replay.events >= snapshots.every_events ? 0 : loaded->snapshot_position;
   const bool stale = loaded->stale;
   wiring->state_ = std::make_unique<LiveState>(std::move(loaded->state));
-  events.set_commit_observer(wiring->state_->observer());
+  wiring->barrier_ = std::make_unique<http::PositionBarrier>(
+      [state = wiring->state_.get()] { return state->position(); });
+  events.set_commit_observer([apply = wiring->state_->observer(), barrier = wiring->barrier_.get()](
+                                 const std::vector<EventEnvelope>& committed) {
+    apply(committed);
+    barrier->advanced();
+  });
   wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, *wiring->snapshot_store_,
                                                        snapshot_position, snapshots, note);
   wiring->snapshotter_->start();
@@ -158,6 +166,10 @@ Result<std::optional<std::string>> ServiceWiring::bootstrap_demo_if_empty() {
   return std::optional<std::string>{made_key->decision.secret};
 }
 
+uint64_t ServiceWiring::applied_position() const {
+  return state_->position();
+}
+
 void ServiceWiring::stop_writes() {
   if (pipeline_) pipeline_->stop();
 }
@@ -173,7 +185,7 @@ http::RateLimitWindowView ServiceWiring::rate_limit_window() const {
 }
 
 void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
-  RocksEventLog* log = log_.get();
+  EventStore* log = log_.get();
   WritePipeline* pipeline = pipeline_.get();
   auto append_stat = [log](uint64_t AppendStats::*field) {
     return [log, field] { return static_cast<double>(log->stats().*field); };
@@ -194,10 +206,11 @@ void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
   registry.counter_function("account_log_failed_total",
                             "Appends lost to a failing disk (answered service_unavailable).",
                             append_stat(&AppendStats::failed));
-  registry.gauge_function("account_log_writable",
-                          "1 when the event log takes writes; 0 from a failed write until the "
-                          "disk works again (checked every 0.5 to 8 s, and at each write).",
-                          [log] { return log->writable() ? 1.0 : 0.0; });
+  registry.gauge_function(
+      "account_log_writable",
+      "1 when the event store takes writes now (RocksDB: 0 from a failed write "
+      "until the disk works again, checked every 0.5 to 8 s and at each write).",
+      [log] { return log->writable() ? 1.0 : 0.0; });
   registry.counter_function("account_log_batch_requests_sum",
                             "Appends per batch, summed (divide by batches for the mean).",
                             append_stat(&AppendStats::group_size_sum));

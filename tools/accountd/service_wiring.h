@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "domain/openssl_random.h"
-#include "events/rocks_event_log.h"
+#include "events/event_store.h"
 #include "http/account_service.h"
 #include "http/metrics.h"
+#include "http/position_barrier.h"
 #include "projections/authenticator.h"
 #include "projections/key_usage_tracker.h"
 #include "projections/live_state.h"
@@ -25,10 +26,13 @@ namespace closient {
 
 class ServiceWiring {
  public:
-  // Opens (creating if needed) the data directory; one line of error when it
-  // cannot, e.g. because another process holds it or its disk fails. `faults`
-  // (tests only) puts a fault-injecting file system under the log.
-  static Result<std::unique_ptr<ServiceWiring>> open(const std::string& data_dir,
+  // Opens (creating if needed) the event store in `store` (a data directory,
+  // or a postgresql:// URI shared with other nodes), with snapshots in
+  // `data_dir`; one line of error when it cannot, e.g. because another process
+  // holds the directory, its disk fails or the server cannot be reached.
+  // `faults` (tests only, RocksDB) puts a fault-injecting file system under the log.
+  static Result<std::unique_ptr<ServiceWiring>> open(const std::string& store,
+                                                     const std::string& data_dir,
                                                      Durability durability,
                                                      SnapshotterOptions snapshots = {},
                                                      std::shared_ptr<FaultSwitch> faults = nullptr);
@@ -47,18 +51,29 @@ class ServiceWiring {
   // an operator would use. Answers the raw key (shown once), or nullopt when the
   // log already holds events.
   Result<std::optional<std::string>> bootstrap_demo_if_empty();
+  // Holds requests with X-Min-Position until the serving state has applied it
+  // (for DispatcherOptions::position_barrier); valid while this object lives.
+  http::PositionBarrier* position_barrier() { return barrier_.get(); }
+  // For /readyz: whether writes can be taken now (the event store is reachable).
+  bool ready() { return log_->writable(); }
   // Stops taking commands and answers those already queued. Idempotent.
   void stop_writes();
   // What the start did (snapshot used or refused, events replayed), one JSON
   // line each: printed once the server listens, so a start that fails says one line.
   const std::vector<std::string>& startup_notes() const { return startup_notes_; }
+  // The event store (its writable(), live_nodes(), ...).
+  EventStore& store() { return *log_; }
+  // The log position the serving state reflects (what the commit observer
+  // has applied, whoever appended it).
+  uint64_t applied_position() const;
 
  private:
   ServiceWiring() = default;
 
-  std::unique_ptr<RocksEventLog> log_;
+  std::unique_ptr<EventStore> log_;
   std::unique_ptr<SnapshotStore> snapshot_store_;
   std::unique_ptr<LiveState> state_;
+  std::unique_ptr<http::PositionBarrier> barrier_;  // told after every apply
   std::unique_ptr<Snapshotter> snapshotter_;
   OpenSslRandom random_;
   std::unique_ptr<KeyUsageTracker> key_usage_;

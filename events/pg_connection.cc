@@ -1,0 +1,255 @@
+#include "events/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+
+namespace closient {
+namespace {
+
+// Whether a failed statement is worth retrying later: the server or the
+// connection went away, a lock or transaction timed out, a serialization or
+// deadlock victim. Everything else is a bug or a broken store.
+bool transient(const std::string& sqlstate) {
+  return sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0 || sqlstate == "55P03" ||
+         sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "25P03" || sqlstate == "57014" ||
+         sqlstate == "53300";
+}
+
+std::string first_line(const char* message) {
+  // libpq's messages span lines (with tabs): one line, single spaces.
+  std::string text;
+  for (const char* c = message ? message : ""; *c != '\0'; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == ' ';
+    if (!space) {
+      text += *c;
+    } else if (!text.empty() && text.back() != ' ') {
+      text += ' ';
+    }
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+PgResult::PgResult(pg_result* result) : result_(result, PQclear) {}
+
+int PgResult::rows() const {
+  return result_ ? PQntuples(result_.get()) : 0;
+}
+
+bool PgResult::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+std::string_view PgResult::view(int row, int column) const {
+  return std::string_view(PQgetvalue(result_.get(), row, column),
+                          static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+std::string PgResult::text(int row, int column) const {
+  return std::string(view(row, column));
+}
+
+uint64_t PgResult::u64(int row, int column) const {
+  const std::string value = text(row, column);
+  char* end = nullptr;
+  const unsigned long long number = std::strtoull(value.c_str(), &end, 10);
+  return value.empty() || *end != '\0' ? 0 : number;
+}
+
+std::string PgResult::bytes(int row, int column) const {
+  std::string_view hex = view(row, column);
+  if (hex.substr(0, 2) != "\\x") return std::string(hex);
+  std::string out;
+  out.reserve((hex.size() - 2) / 2);
+  for (size_t i = 2; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(hex_value(hex[i]) * 16 + hex_value(hex[i + 1])));
+  }
+  return out;
+}
+
+PgParams& PgParams::text(std::string value) {
+  values_.push_back(std::move(value));
+  binary_.push_back(0);
+  return *this;
+}
+
+PgParams& PgParams::bytes(std::string value) {
+  values_.push_back(std::move(value));
+  binary_.push_back(1);
+  return *this;
+}
+
+PgParams& PgParams::text_array(const std::vector<std::string>& items) {
+  std::string literal = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return text(std::move(literal));
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& uri,
+                                                            const std::string& application) {
+  // Defaults first: what the URI names overrides them; the encoding is ours.
+  const char* keywords[] = {
+      "connect_timeout",  "application_name", "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "dbname",           "client_encoding", nullptr};
+  const char* values[] = {"5", application.c_str(), "10", "5", "3", uri.c_str(), "UTF8", nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) {
+    return Error::make(ErrorCode::service_unavailable, "cannot allocate a PostgreSQL connection");
+  }
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = first_line(PQerrorMessage(conn));
+    PQfinish(conn);
+    return Error::make(
+        ErrorCode::service_unavailable,
+        "cannot connect to PostgreSQL (" + describe_postgres_uri(uri) + "): " + message);
+  }
+  return std::unique_ptr<PgConnection>(new PgConnection(conn));
+}
+
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
+
+bool PgConnection::broken() const {
+  return PQstatus(conn_) != CONNECTION_OK;
+}
+
+bool PgConnection::idle() const {
+  return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+int PgConnection::backend_pid() const {
+  return PQbackendPID(conn_);
+}
+
+int PgConnection::socket() const {
+  return PQsocket(conn_);
+}
+
+Result<PgResult> PgConnection::exec(const std::string& sql) {
+  return finish(PQexec(conn_, sql.c_str()), sql);
+}
+
+Result<PgResult> PgConnection::query(const std::string& sql, const PgParams& params) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  values.reserve(params.values_.size());
+  lengths.reserve(params.values_.size());
+  for (const std::string& value : params.values_) {
+    values.push_back(value.data());
+    lengths.push_back(static_cast<int>(value.size()));
+  }
+  return finish(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), lengths.data(), params.binary_.data(),
+                             /*resultFormat=*/0),
+                sql);
+}
+
+Result<PgResult> PgConnection::finish(pg_result* raw, const std::string& sql) {
+  PgResult result(raw);
+  const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  std::string message = first_line(raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
+  if (message.empty()) message = first_line(PQerrorMessage(conn_));
+  const std::string statement = sql.substr(0, sql.find_first_of(" \n"));
+  ErrorCode code = ErrorCode::internal_error;
+  if (broken() || transient(sqlstate)) {
+    code = ErrorCode::service_unavailable;
+  } else if (sqlstate == "23505") {
+    code = ErrorCode::conflict;
+  }
+  return Error::make(code, "PostgreSQL " + statement + ": " + message);
+}
+
+bool PgConnection::consume_notifications(std::vector<std::string>* channels) {
+  if (PQconsumeInput(conn_) == 0) return false;
+  while (PGnotify* notify = PQnotifies(conn_)) {
+    if (channels) channels->push_back(notify->relname);
+    PQfreemem(notify);
+  }
+  return !broken();
+}
+
+std::string describe_postgres_uri(const std::string& uri) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
+  if (options == nullptr) {
+    if (error) PQfreemem(error);
+    return "an invalid PostgreSQL URI";
+  }
+  std::string host, port, dbname;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const std::string keyword = o->keyword;
+    if (keyword == "host") host = o->val;
+    if (keyword == "port") port = o->val;
+    if (keyword == "dbname") dbname = o->val;
+  }
+  PQconninfoFree(options);
+  std::string text = "database " + (dbname.empty() ? std::string("(default)") : dbname);
+  text += " on " + (host.empty() ? std::string("the default socket") : host);
+  if (!port.empty()) text += ":" + port;
+  return text;
+}
+
+PgConnectionPool::PgConnectionPool(std::string uri, std::string application, size_t max_connections)
+    : uri_(std::move(uri)),
+      application_(std::move(application)),
+      max_connections_(max_connections) {}
+
+PgConnectionPool::~PgConnectionPool() = default;
+
+PgConnectionPool::Lease::~Lease() {
+  if (pool_ && connection_) pool_->give_back(std::move(connection_));
+}
+
+Result<PgConnectionPool::Lease> PgConnectionPool::take() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  returned_.wait(lock, [&] { return !idle_.empty() || out_ < max_connections_; });
+  if (!idle_.empty()) {
+    std::unique_ptr<PgConnection> connection = std::move(idle_.back());
+    idle_.pop_back();
+    ++out_;
+    return Lease(this, std::move(connection));
+  }
+  ++out_;
+  lock.unlock();
+  auto connection = PgConnection::connect(uri_, application_);
+  if (!connection.ok()) {
+    lock.lock();
+    --out_;
+    returned_.notify_one();
+    return connection.error();
+  }
+  return Lease(this, std::move(connection).value());
+}
+
+void PgConnectionPool::give_back(std::unique_ptr<PgConnection> connection) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --out_;
+  if (connection->idle()) idle_.push_back(std::move(connection));
+  returned_.notify_one();
+}
+
+}  // namespace closient

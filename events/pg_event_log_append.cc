@@ -1,0 +1,386 @@
+// PgEventLog's writer: the hold on log_head, the catch-up before a group, and
+// the group's commit. Runs on one thread at a time (write_mutex_).
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "events/append_rules.h"
+#include "events/pg_event_log.h"
+#include "events/stored_event.h"
+#include "events/timestamp.h"
+
+namespace closient {
+namespace {
+
+constexpr char kChannel[] = "account_log";
+// Rows per INSERT: 11 parameters each, well under the protocol's 65535.
+constexpr size_t kRowsPerInsert = 1000;
+// Events read per query while catching up.
+constexpr size_t kCatchUpChunk = 2000;
+
+bool is_utf8(const std::string& text) {
+  try {
+    nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+std::string milliseconds(std::chrono::milliseconds value) {
+  return std::to_string(value.count());
+}
+
+}  // namespace
+
+// A group's accepted events, in position order, and where the head goes.
+struct PgEventLog::Staged {
+  std::vector<EventEnvelope> events;
+  std::vector<std::string> payloads;  // the sealed envelope of each event
+  uint64_t last_position = 0;
+  std::string last_hash;
+};
+
+Result<PgConnection*> PgEventLog::writer_connection() {
+  if (writer_ && !writer_->broken()) return writer_.get();
+  writer_.reset();
+  writer_pid_ = 0;
+  auto connection = PgConnection::connect(uri_, "accountd writer");
+  if (!connection.ok()) {
+    writable_ = false;
+    return connection.error();
+  }
+  // A hold that waits too long for the head, or sits idle inside a
+  // transaction (a hung process), is cut off by the server.
+  const std::string settings = fmt::format(
+      "SET lock_timeout = {}; SET idle_in_transaction_session_timeout = {}; "
+      "SET synchronous_commit = {}",
+      milliseconds(options_.lock_timeout), milliseconds(options_.idle_in_transaction_timeout),
+      options_.durability == Durability::always ? "on" : "off");
+  auto set = (*connection)->exec(settings);
+  if (!set.ok()) {
+    writable_ = false;
+    return set.error();
+  }
+  writer_ = std::move(connection).value();
+  writer_pid_ = writer_->backend_pid();
+  return writer_.get();
+}
+
+void PgEventLog::abandon_hold(const Error&) {
+  if (writer_ && !writer_->broken()) writer_->exec("ROLLBACK").ok();
+  if (writer_ && writer_->broken()) {
+    writer_.reset();
+    writer_pid_ = 0;
+    writable_ = false;
+  }
+}
+
+Status PgEventLog::open_hold() {
+  auto connection = writer_connection();
+  if (!connection.ok()) return connection.error();
+  PgConnection& writer = **connection;
+  auto begun = writer.exec("BEGIN");
+  if (!begun.ok()) {
+    abandon_hold(begun.error());
+    return begun.error();
+  }
+  auto head = writer.exec("SELECT last_position, last_hash FROM log_head FOR UPDATE");
+  if (head.ok() && head->rows() != 1) {
+    head = Error::make(ErrorCode::internal_error, "log_head must hold exactly one row");
+  }
+  if (!head.ok()) {
+    abandon_hold(head.error());
+    return head.error();
+  }
+  head_position_ = head->u64(0, 0);
+  head_hash_ = head->text(0, 1);
+  Status caught_up = catch_up_in_hold(head_position_);
+  if (!caught_up.ok()) {
+    abandon_hold(caught_up.error());
+    return caught_up;
+  }
+  writable_ = true;
+  return ok_status();
+}
+
+// Hands the observer every event up to `head` that it has not had yet, read
+// inside the hold: nobody can commit past `head` meanwhile.
+Status PgEventLog::catch_up_in_hold(uint64_t head) {
+  for (;;) {
+    const uint64_t delivered = delivery_->delivered();
+    if (delivered == head) return ok_status();
+    if (delivered > head) {
+      return Error::make(ErrorCode::internal_error,
+                         fmt::format("the log's head ({}) is behind what this process has seen "
+                                     "({}): was the database replaced?",
+                                     head, delivered));
+    }
+    auto events = read_range(*writer_, delivered, head, kCatchUpChunk);
+    if (!events.ok()) return events.error();
+    if (events->empty()) {
+      return Error::make(ErrorCode::internal_error,
+                         fmt::format("positions {} to {} are missing", delivered + 1, head));
+    }
+    Status delivered_now =
+        delivery_->deliver(std::move(events).value(), CommitDelivery::Origin::other);
+    if (!delivered_now.ok()) return delivered_now;
+  }
+}
+
+Result<std::vector<std::string>> PgEventLog::begin_group() {
+  if (options_.mode != OpenMode::read_write) {
+    return Error::make(ErrorCode::service_unavailable, "the event log is open read-only");
+  }
+  if (hold_owner_.load() == std::this_thread::get_id()) {
+    return delivery_->take_other_streams();  // already held by this thread
+  }
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  Status held = open_hold();
+  if (!held.ok()) return held.error();
+  hold_ = std::move(lock);
+  hold_owner_ = std::this_thread::get_id();
+  return delivery_->take_other_streams();
+}
+
+void PgEventLog::end_group() {
+  if (hold_owner_.load() != std::this_thread::get_id()) return;
+  std::unique_lock<std::mutex> lock = std::move(hold_);
+  hold_owner_ = std::thread::id();
+  if (writer_ && !writer_->broken()) writer_->exec("ROLLBACK").ok();
+}
+
+Result<AppendResult> PgEventLog::append(AppendRequest request) {
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(append_all(std::move(one)).front());
+}
+
+std::vector<Result<AppendResult>> PgEventLog::append_all(std::vector<AppendRequest> requests) {
+  std::vector<Result<AppendResult>> refused;
+  auto refuse_all = [&](const Error& error) {
+    for (size_t i = 0; i < requests.size(); ++i) refused.push_back(error);
+    return refused;
+  };
+  std::unique_lock<std::mutex> lock;
+  if (hold_owner_.load() == std::this_thread::get_id()) {
+    lock = std::move(hold_);
+    hold_owner_ = std::thread::id();
+  } else {
+    if (options_.mode != OpenMode::read_write) {
+      return refuse_all(
+          Error::make(ErrorCode::service_unavailable, "the event log is open read-only"));
+    }
+    if (requests.empty()) return refused;
+    lock = std::unique_lock<std::mutex>(write_mutex_);
+    Status held = open_hold();
+    if (!held.ok()) return refuse_all(held.error());
+  }
+  if (requests.empty()) {
+    writer_->exec("ROLLBACK").ok();
+    return refused;
+  }
+  return append_in_hold(requests);
+}
+
+std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendRequest>& requests) {
+  std::vector<Result<AppendResult>> results;
+  results.reserve(requests.size());
+
+  // Refuse malformed requests first: their stream ids never reach the server.
+  std::vector<std::optional<Error>> invalid(requests.size());
+  std::vector<std::string> streams;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    Status valid = validate_append(requests[r]);
+    for (const StreamAppend& s : requests[r].streams) {
+      if (!valid.ok()) break;
+      if (!is_utf8(s.stream)) {
+        valid = Error::make(ErrorCode::bad_request, "a stream id must be valid UTF-8");
+      }
+    }
+    if (!valid.ok()) {
+      invalid[r] = valid.error();
+      continue;
+    }
+    for (const StreamAppend& s : requests[r].streams) streams.push_back(s.stream);
+  }
+  // Every stream's committed version, in one query.
+  std::unordered_map<std::string, uint64_t> versions;
+  auto found = writer_->query(
+      "SELECT stream, max(version) FROM events WHERE stream = ANY($1::text[]) GROUP BY stream",
+      PgParams().text_array(streams));
+  if (!found.ok()) {
+    abandon_hold(found.error());
+    for (size_t i = 0; i < requests.size(); ++i) results.push_back(found.error());
+    record(requests.size(), 0, 0, false);
+    return results;
+  }
+  for (int row = 0; row < found->rows(); ++row) versions[found->text(row, 0)] = found->u64(row, 1);
+
+  Staged staged;
+  staged.last_position = head_position_;
+  staged.last_hash = head_hash_;
+  uint64_t accepted = 0;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    AppendRequest& request = requests[r];
+    if (invalid[r]) {
+      results.push_back(*invalid[r]);
+      continue;
+    }
+    std::vector<uint64_t> current;
+    std::optional<Error> conflict;
+    for (const StreamAppend& s : request.streams) {
+      const uint64_t version = versions.count(s.stream) ? versions[s.stream] : 0;
+      if (!version_matches(s.expected, version)) {
+        conflict = wrong_expected_version(s.stream, version, s.expected);
+        break;
+      }
+      current.push_back(version);
+    }
+    if (conflict) {
+      results.push_back(*conflict);
+      continue;
+    }
+    // Seal every event before keeping any, so that one that cannot be sealed
+    // (text that is not UTF-8) refuses its append alone.
+    const int64_t occurred_at =
+        request.occurred_at_ms != 0 ? request.occurred_at_ms : append_now_ms();
+    AppendResult result;
+    std::vector<std::string> payloads;
+    uint64_t position = staged.last_position;
+    std::string hash = staged.last_hash;
+    std::optional<Error> unsealable;
+    for (size_t i = 0; i < request.streams.size() && !unsealable; ++i) {
+      StreamAppend& s = request.streams[i];
+      uint64_t version = current[i];
+      for (NewEvent& event : s.events) {
+        EventEnvelope e;
+        e.position = ++position;
+        e.stream = s.stream;
+        e.version = ++version;
+        e.type = std::move(event.type);
+        e.schema = event.schema;
+        e.occurred_at_ms = occurred_at;
+        e.actor = request.actor;
+        e.request_id = request.request_id;
+        e.data = std::move(event.data);
+        e.prev_hash = hash;
+        auto bytes = seal_event(e);
+        if (!bytes.ok()) {
+          unsealable = bytes.error();
+          break;
+        }
+        hash = e.hash;
+        payloads.push_back(std::move(bytes).value());
+        result.events.push_back(std::move(e));
+      }
+    }
+    if (unsealable) {
+      results.push_back(*unsealable);
+      continue;
+    }
+    for (size_t i = 0; i < request.streams.size(); ++i)
+      versions[request.streams[i].stream] = current[i] + request.streams[i].events.size();
+    staged.last_position = position;
+    staged.last_hash = hash;
+    for (size_t i = 0; i < result.events.size(); ++i) {
+      staged.events.push_back(result.events[i]);
+      staged.payloads.push_back(std::move(payloads[i]));
+    }
+    ++accepted;
+    results.push_back(std::move(result));
+  }
+
+  if (staged.events.empty()) {
+    writer_->exec("ROLLBACK").ok();
+    record(requests.size(), accepted, 0, true);
+    return results;
+  }
+  delivery_->reserve(head_position_ + 1);
+  Status written = write_group(staged);
+  record(requests.size(), accepted, staged.events.size(), written.ok());
+  if (!written.ok()) {
+    // Nothing of the group is known to be committed (a lost COMMIT may still
+    // have landed; the tail then delivers it like anyone else's events).
+    abandon_hold(written.error());
+    delivery_->release();
+    Error failure = written.error();
+    if (failure.code != ErrorCode::service_unavailable) {
+      failure = Error::make(ErrorCode::service_unavailable, failure.detail);
+    }
+    for (auto& result : results)
+      if (result.ok()) result = failure;
+    return results;
+  }
+  // Committed and durable, and no appender has been answered yet.
+  Status delivered = delivery_->deliver(staged.events, CommitDelivery::Origin::own);
+  if (!delivered.ok()) {
+    std::fprintf(stderr, "event log: %s\n", delivered.error().detail.c_str());
+  }
+  return results;
+}
+
+Status PgEventLog::write_group(const Staged& staged) {
+  for (size_t from = 0; from < staged.events.size(); from += kRowsPerInsert) {
+    const size_t to = std::min(staged.events.size(), from + kRowsPerInsert);
+    std::string sql =
+        "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
+        "request_id, prev_hash, hash, payload) VALUES ";
+    PgParams params;
+    for (size_t i = from; i < to; ++i) {
+      const EventEnvelope& e = staged.events[i];
+      const size_t p = params.size();
+      sql += fmt::format("{}(${},${},${},${},${},${}::timestamptz,${}::jsonb,${},${},${},${})",
+                         i == from ? "" : ",", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
+                         p + 8, p + 9, p + 10, p + 11);
+      params.number(e.position)
+          .text(e.stream)
+          .number(e.version)
+          .text(e.type)
+          .text(std::to_string(e.schema))
+          .text(format_timestamp_ms(e.occurred_at_ms))
+          .text(nlohmann::json{
+              {"kind", e.actor.kind}, {"id", e.actor.id}, {"user_id", e.actor.user_id}}
+                    .dump())
+          .text(e.request_id)
+          .text(e.prev_hash)
+          .text(e.hash)
+          .text(staged.payloads[i]);
+    }
+    auto inserted = writer_->query(sql, params);
+    if (!inserted.ok()) return inserted.error();
+  }
+  auto moved = writer_->query("UPDATE log_head SET last_position = $1, last_hash = $2",
+                              PgParams().number(staged.last_position).text(staged.last_hash));
+  if (!moved.ok()) return moved.error();
+  auto notified = writer_->query("SELECT pg_notify($1, $2)",
+                                 PgParams().text(kChannel).number(staged.last_position));
+  if (!notified.ok()) return notified.error();
+  if (options_.fail_commit_for_testing && options_.fail_commit_for_testing()) {
+    return Error::make(ErrorCode::service_unavailable, "injected commit failure");
+  }
+  auto committed = writer_->exec("COMMIT");
+  if (!committed.ok()) return committed.error();
+  head_position_ = staged.last_position;
+  head_hash_ = staged.last_hash;
+  writable_ = true;
+  return ok_status();
+}
+
+void PgEventLog::record(uint64_t requests, uint64_t accepted, uint64_t events, bool written) {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_.rejected += requests - accepted;
+  if (events == 0) return;
+  ++stats_.batches;
+  stats_.record_group(requests);
+  if (options_.durability == Durability::always) ++stats_.syncs;
+  if (written) {
+    stats_.appends += accepted;
+    stats_.events += events;
+  } else {
+    stats_.failed += accepted;
+    ++stats_.write_failures;
+  }
+}
+
+}  // namespace closient
