@@ -6,6 +6,7 @@
 // many organizations and users the log holds.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -92,10 +93,13 @@ class AggregateCache {
     lru<State>().put(stream, std::move(state));
   }
 
-  // Drops whatever is held of `stream` (another process changed it).
-  void forget(const std::string& stream) {
-    lru<OrganizationState>().take(stream);
-    lru<UserState>().take(stream);
+  // Brings what is held of `stream` up to the log after another process
+  // appended to it: only the events after the held version are read (a busy
+  // organization shared by several nodes is not replayed whole for each group).
+  // On any failure the state is dropped, and replayed when next needed.
+  void refresh(const std::string& stream) {
+    refresh_held<OrganizationState>(stream);
+    refresh_held<UserState>(stream);
   }
 
   AggregateCacheStats stats() const {
@@ -109,6 +113,27 @@ class AggregateCache {
   template <typename State>
   LruStates<State>& lru() {
     return std::get<LruStates<State>>(states_);
+  }
+
+  template <typename State>
+  void refresh_held(const std::string& stream) {
+    std::shared_ptr<State> held = lru<State>().take(stream);
+    if (!held) return;
+    Result<std::vector<EventEnvelope>> events = log_.read_stream(stream, held->version + 1);
+    if (!events.ok()) return;
+    if (!events->empty()) {
+      if (held.use_count() > 1) {
+        // An answer of an earlier group may still be reading it on another thread.
+        held = std::make_shared<State>(*held);
+      } else {
+        // Its last reads happen before the release of its reference.
+        std::atomic_thread_fence(std::memory_order_acquire);
+      }
+      for (const EventEnvelope& event : events.value()) {
+        if (!evolve_checked(*held, event).ok()) return;
+      }
+    }
+    lru<State>().put(stream, std::move(held));
   }
 
   template <typename State>

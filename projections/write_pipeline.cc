@@ -102,7 +102,7 @@ void WritePipeline::process_group(std::vector<QueuedCommand> commands) {
     }
     return;
   }
-  for (const std::string& stream : held.value()) cache_.forget(stream);
+  for (const std::string& stream : held.value()) cache_.refresh(stream);
   WriteGroupServices services{cache_, state_, random_, clock_, options_.max_attempts};
   SettledGroup settled;
   {

@@ -53,5 +53,6 @@ int run_rebuild(const Context& context, const Args& args);
 int run_backup(const Context& context, const Args& args);
 int run_restore(const Context& context, const Args& args);
 int run_stats(const Context& context, const Args& args);
+int run_migrate(const Context& context, const Args& args);
 
 }  // namespace accountctl

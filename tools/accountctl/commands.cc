@@ -145,6 +145,21 @@ constexpr char kVerifyHelp[] =
     "\n"
     "A read command: works while accountd runs (it never writes to the directory).\n";
 
+constexpr char kMigrateHelp[] =
+    "usage: accountctl migrate --from WHERE --to WHERE\n"
+    "\n"
+    "Copies the event log and its side data (last_used of keys, idempotency answers)\n"
+    "from one store to another: a data directory (RocksDB) into an empty PostgreSQL\n"
+    "database (postgresql://USER@HOST/DB), or back. Every event is checked against\n"
+    "its hash and the chain before it, appended again, and must get the same position\n"
+    "and hash; the copy is verified at the end. The destination must hold no events\n"
+    "(a missing directory is created; an empty database gets the schema).\n"
+    "\n"
+    "The source may be in use (it is only read); stop the servers first so that the\n"
+    "copy is complete. Snapshots are not copied: the first start replays the log.\n"
+    "\n"
+    "Output (--json): {\"from\", \"to\", \"events\", \"last_hash\", \"side_entries\"}\n";
+
 constexpr char kRebuildHelp[] =
     "usage: accountctl rebuild\n"
     "\n"
@@ -255,6 +270,12 @@ const std::vector<Command>& all_commands() {
        {},
        0,
        run_verify},
+      {"migrate",
+       "copy the log between a data directory and PostgreSQL",
+       kMigrateHelp,
+       {{"--from", true, false}, {"--to", true, false}},
+       0,
+       run_migrate},
       {"rebuild",
        "replay the log into a fresh serving state and snapshot it",
        kRebuildHelp,

@@ -109,6 +109,12 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& st
       std::make_unique<AccountQueries>(*wiring->state_, events, wiring->key_usage_.get());
   wiring->gate_ = std::make_unique<http::AuthenticationGate>(
       *wiring->authenticator_, wiring->rate_limiter_, wiring->failed_limiter_);
+  if (events.shared()) {
+    // Each node admits its share of a client's quota (see RateLimiter::share_among).
+    wiring->node_count_ = std::make_unique<http::NodeCountCache>(
+        [&events] { return static_cast<uint64_t>(events.live_nodes()); }, std::chrono::seconds(2));
+    wiring->rate_limiter_.share_among([count = wiring->node_count_.get()] { return count->get(); });
+  }
   wiring->idempotency_ = std::make_unique<http::IdempotencyStore>(events);
   wiring->service_ = std::make_unique<http::AccountService>(http::AccountServiceParts{
       wiring->queries_.get(), wiring->pipeline_.get(), wiring->key_usage_.get(),

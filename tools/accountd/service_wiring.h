@@ -14,6 +14,7 @@
 #include "events/event_store.h"
 #include "http/account_service.h"
 #include "http/metrics.h"
+#include "http/node_count_cache.h"
 #include "http/position_barrier.h"
 #include "projections/authenticator.h"
 #include "projections/key_usage_tracker.h"
@@ -80,6 +81,7 @@ class ServiceWiring {
   std::unique_ptr<WritePipeline> pipeline_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<AccountQueries> queries_;
+  std::unique_ptr<http::NodeCountCache> node_count_;  // shared stores only
   http::RateLimiter rate_limiter_;
   http::FailedAuthenticationLimiter failed_limiter_;
   std::unique_ptr<http::AuthenticationGate> gate_;

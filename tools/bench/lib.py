@@ -163,6 +163,42 @@ def wrk_result(output_file, name, run):
     return 0
 
 
+def wrk_sum(name, run, *output_files):
+    """Several wrk runs at once (one per node) as one measurement: requests
+    summed over the longest run; p50 the median of the runs' p50s, p99 their
+    worst p99 (wrk reports no histogram to merge)."""
+    parts = []
+    for path in output_files:
+        with open(path) as f:
+            lines = [l for l in f if l.startswith("BENCH_JSON ")]
+        if not lines:
+            print(f"no BENCH_JSON line in {path}", file=sys.stderr)
+            return 1
+        parts.append(json.loads(lines[-1][len("BENCH_JSON "):]))
+    seconds = max(r["duration_us"] for r in parts) / 1e6
+    ok = 0
+    non2xx = {}
+    socket_errors = 0
+    for r in parts:
+        for status, n in r["statuses"].items():
+            if 200 <= int(status) < 300:
+                ok += n
+            else:
+                non2xx[status] = non2xx.get(status, 0) + n
+        socket_errors += r["socket_errors"]
+    print(json.dumps({
+        "measurement": name, "run": int(run), "unit": "req/s",
+        "value": ok / seconds, "count": ok, "seconds": seconds,
+        "p50_ms": median([r["p50_us"] / 1000 for r in parts]),
+        "p99_ms": max(r["p99_us"] / 1000 for r in parts),
+        "errors": sum(non2xx.values()) + socket_errors,
+        "error_detail": {**{f"HTTP {s}": n for s, n in non2xx.items()},
+                         **({"socket": socket_errors} if socket_errors else {})},
+        "note": f"{len(parts)} nodes, one wrk each; p99 the worst of them",
+    }))
+    return 0
+
+
 def percentile(sorted_values, p):
     if not sorted_values:
         return 0.0
@@ -376,6 +412,8 @@ def main(argv):
         return 0
     if cmd == "wrk-result":
         return wrk_result(*args)
+    if cmd == "wrk-sum":
+        return wrk_sum(*args)
     if cmd == "pgbench-result":
         return pgbench_result(*args)
     if cmd == "markdown":
