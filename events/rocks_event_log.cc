@@ -177,10 +177,20 @@ bool RocksEventLog::owes_recovery() const {
 Status RocksEventLog::ready_for_group() {
   // After a failed side write RocksDB refuses writes too: reopen first. Its
   // WAL needs no cut: side data is not synced and may come back or not.
-  if (side_write_failed_.exchange(false) && !recovery_point_) recovery_point_ = store_->wal_sizes();
+  if (side_write_failed_) {
+    recovering_ = true;  // first, so writable() stays false throughout
+    side_write_failed_ = false;
+    if (!recovery_point_) recovery_point_ = store_->wal_sizes();
+  }
   Status ready = recovery_point_ ? recover_from_failed_write() : ok_status();
   if (ready.ok() && !writer_state_valid_) ready = load_writer_state();
   recovering_ = !ready.ok();
+  // Why writes stay refused, for the operator: once per reason, not per try.
+  if (!ready.ok() && ready.error().detail != refusal_told_) {
+    refusal_told_ = ready.error().detail;
+    tell("event log: writes still refused: " + refusal_told_);
+  }
+  if (ready.ok()) refusal_told_.clear();
   return ready;
 }
 

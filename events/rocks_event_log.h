@@ -147,6 +147,7 @@ class RocksEventLog : public EventStore {
   // Set by a failed side write (any thread): RocksDB refuses writes after it
   // too, so the writer recovers before its next group.
   std::atomic<bool> side_write_failed_{false};
+  std::string refusal_told_;             // the last reason LogOptions::note was given
   std::atomic<bool> recovering_{false};  // not recovered from a failed write yet (writable())
 
   mutable std::mutex stats_mutex_;

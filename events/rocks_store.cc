@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <rocksdb/env.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <unistd.h>
 
@@ -26,11 +27,33 @@ const char kMeta[] = "meta";
 const char kKeyUsage[] = "key_usage";
 const char kIdempotency[] = "idempotency";
 
+// After a failed write RocksDB may recover by itself (a full disk: once its
+// SstFileManager sees space again, polling every second) and take writes
+// again. When its memtable was empty that recovery flushes nothing and keeps
+// the WAL writer that saw the error, and the next write trips an assertion in
+// Debian's build (WritableFileWriter, "sync_without_flush_called_"): the
+// process aborts. Besides, a failed batch must be cut off the WAL before
+// anything is written after it. So RocksDB stays stopped after any failed
+// write, refusing every write itself, until reopen_after_failed_write.
+class NoAutomaticRecovery : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "NoAutomaticRecovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status bg_error,
+                            bool* auto_recovery) override {
+    bg_error.PermitUncheckedError();
+    *auto_recovery = false;
+  }
+};
+
 rocksdb::Options database_options(OpenMode mode) {
   rocksdb::Options options;
   options.create_if_missing = mode == OpenMode::read_write;
   options.create_missing_column_families = mode == OpenMode::read_write;
   options.keep_log_file_num = 10;
+  if (mode == OpenMode::read_write) {
+    options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
+    options.max_bgerror_resume_count = 0;  // nor its resume of "retryable" errors
+  }
   // A secondary must keep every table file open: the primary may delete a
   // file it has compacted away while the secondary still reads it.
   if (mode == OpenMode::secondary) options.max_open_files = -1;

@@ -151,11 +151,15 @@ BOOST_AUTO_TEST_CASE(a_failing_disk_fails_the_group_reads_go_on_and_writes_resum
         const std::vector<EventEnvelope> stored = everything(log);
         BOOST_REQUIRE(seen.size() == stored.size());
         for (std::size_t i = 0; i < seen.size(); ++i) BOOST_TEST(seen[i].hash == stored[i].hash);
-        // The operator was told of the failure and of the recovery.
-        BOOST_REQUIRE(faulty.notes.size() == 2u);
-        BOOST_TEST(faulty.notes[0].find("failed") != std::string::npos, faulty.notes[0]);
-        BOOST_TEST(faulty.notes[1].find("reopened at position 5") != std::string::npos,
-                   faulty.notes[1]);
+        // The operator was told of the failure, why writes stayed refused (once
+        // per reason, however often it was tried), and of the recovery.
+        const std::vector<std::string>& notes = faulty.notes;
+        BOOST_REQUIRE(notes.size() >= 2u);
+        BOOST_TEST(notes.size() <= 3u);
+        BOOST_TEST(notes.front().find("failed") != std::string::npos, notes.front());
+        for (std::size_t i = 1; i + 1 < notes.size(); ++i)
+          BOOST_TEST(notes[i].find("still refused") != std::string::npos, notes[i]);
+        BOOST_TEST(notes.back().find("reopened at position 5") != std::string::npos, notes.back());
       }
       // Reopened, the write-ahead log is replayed: the failed appends stay gone.
       FaultyLog reopened(dir.str());
@@ -297,6 +301,33 @@ BOOST_AUTO_TEST_CASE(an_idle_log_recovers_by_itself_once_the_disk_does) {
   auto appended = add(log, "org-1", "after");
   BOOST_REQUIRE(appended.ok());
   BOOST_TEST(appended->events[0].position == 2u);
+  expect_consistent(log);
+}
+
+// Side writes come from other threads (last_used, idempotency) at any time.
+// After a failed write none may reach RocksDB before the reopen: left to
+// itself, RocksDB takes writes again once a full disk has space (it polls every
+// second), and when its memtable was empty its WAL writer still holds the
+// error, so the next write aborts the process. Here the disk stays full long
+// enough for the idle writer's tries to space out, and side writes go on after
+// it clears.
+BOOST_AUTO_TEST_CASE(side_writes_after_a_full_disk_clears_neither_abort_nor_lose_appends) {
+  TempDir dir;
+  { BOOST_REQUIRE(add(*FaultyLog(dir.str()).log, "org-1", "kept").ok()); }
+  FaultyLog faulty(dir.str());  // reopened: its memtable is empty
+  RocksEventLog& log = *faulty.log;
+  faulty.faults->set(Fault::disk_full);
+  BOOST_TEST(!log.side_put("key_usage", {{"k", "lost"}}).ok());
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  faulty.faults->set(Fault::none);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  for (int i = 0; i < 50; ++i) {
+    log.side_put("key_usage", {{"k", std::to_string(i)}}).ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_TEST(add(log, "org-1", "kept-too").ok());
+  BOOST_TEST(log.side_put("key_usage", {{"k", "last"}}).ok());
+  BOOST_TEST(tags(everything(log)) == (std::set<std::string>{"kept", "kept-too"}));
   expect_consistent(log);
 }
 
