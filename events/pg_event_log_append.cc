@@ -204,7 +204,10 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
   // Every stream's committed version, in one query.
   std::unordered_map<std::string, uint64_t> versions;
   auto found = writer_->query(
-      "SELECT stream, max(version) FROM events WHERE stream = ANY($1::text[]) GROUP BY stream",
+      // One index probe per stream (the newest version, read backwards): a
+      // GROUP BY max() would read every version of a long stream.
+      "SELECT s.stream, (SELECT e.version FROM events e WHERE e.stream = s.stream "
+      "ORDER BY e.version DESC LIMIT 1) FROM unnest($1::text[]) AS s(stream)",
       PgParams().text_array(streams));
   if (!found.ok()) {
     abandon_hold(found.error());
@@ -212,7 +215,9 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
     record(requests.size(), 0, 0, false);
     return results;
   }
-  for (int row = 0; row < found->rows(); ++row) versions[found->text(row, 0)] = found->u64(row, 1);
+  for (int row = 0; row < found->rows(); ++row) {
+    if (!found->is_null(row, 1)) versions[found->text(row, 0)] = found->u64(row, 1);  // NULL: new
+  }
 
   Staged staged;
   staged.last_position = head_position_;

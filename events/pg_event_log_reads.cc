@@ -5,6 +5,7 @@
 
 #include <unordered_map>
 
+#include "events/chain_walk.h"
 #include "events/pg_event_log.h"
 #include "events/read_rules.h"
 #include "events/stored_event.h"
@@ -117,12 +118,6 @@ Status PgEventLog::scan(const ReadFilter& filter,
 
 namespace {
 
-ChainReport broken(ChainReport report, uint64_t position, std::string problem) {
-  report.first_broken_position = position == 0 ? 1 : position;
-  report.problem = std::move(problem);
-  return report;
-}
-
 // The columns beside the payload must say what the payload says.
 std::string columns_disagree(const PgResult& rows, int row, const EventEnvelope& e) {
   if (rows.view(row, 2) != e.stream) return "the stream column differs from the payload";
@@ -136,74 +131,48 @@ std::string columns_disagree(const PgResult& rows, int row, const EventEnvelope&
 }  // namespace
 
 ChainReport PgEventLog::verify_chain() {
-  ChainReport report;
+  ChainWalk walk;
   auto connection = readers_.take();
-  if (!connection.ok()) return broken(report, 1, connection.error().detail);
+  if (!connection.ok()) return walk.broken(connection.error().detail);
   PgConnection& reader = **connection;
   // One snapshot for the whole walk, so it can run while others append.
   auto begun = reader.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  if (!begun.ok()) return broken(report, 1, begun.error().detail);
+  if (!begun.ok()) return walk.broken(begun.error().detail);
   struct Rollback {
     PgConnection& c;
     ~Rollback() { c.exec("ROLLBACK").ok(); }
   } rollback{reader};
 
-  std::string prev_hash = zero_hash();
-  std::unordered_map<std::string, uint64_t> stream_versions;
-  uint64_t expected = 1;
   for (;;) {
     auto rows = reader.query(
         "SELECT position, payload, stream, version, type, prev_hash, hash FROM events "
         "WHERE position >= $1 ORDER BY position LIMIT $2",
-        PgParams().number(expected).number(kScanChunk));
-    if (!rows.ok()) return broken(report, expected, rows.error().detail);
-    for (int row = 0; row < rows->rows(); ++row, ++expected) {
-      const uint64_t position = rows->u64(row, 0);
-      if (position != expected) {
-        return broken(
-            report, expected,
-            fmt::format("position {} is missing (the next stored is {})", expected, position));
+        PgParams().number(walk.last_position() + 1).number(kScanChunk));
+    if (!rows.ok()) return walk.broken(rows.error().detail);
+    for (int row = 0; row < rows->rows(); ++row) {
+      if (auto problem = walk.check(rows->u64(row, 0), rows->view(row, 1))) {
+        return walk.broken(*problem);
       }
-      auto event = decode_stored_event(rows->view(row, 1));
-      if (!event) return broken(report, expected, "the stored bytes are not a valid envelope");
-      if (event->position != expected) {
-        return broken(report, expected,
-                      fmt::format("the envelope says position {}", event->position));
-      }
-      if (event->prev_hash != prev_hash) {
-        return broken(report, expected, "prev_hash does not equal the hash of the previous event");
-      }
-      if (compute_event_hash(*event) != event->hash) {
-        return broken(report, expected, "the hash does not match the event's contents");
-      }
-      uint64_t& version = stream_versions[event->stream];
-      if (event->version != version + 1) {
-        return broken(report, expected,
-                      fmt::format("stream {} goes from version {} to {}", event->stream, version,
-                                  event->version));
-      }
-      std::string disagreement = columns_disagree(*rows, row, *event);
-      if (!disagreement.empty()) return broken(report, expected, disagreement);
-      version = event->version;
-      prev_hash = event->hash;
-      ++report.events_checked;
+      std::string disagreement = columns_disagree(*rows, row, walk.current());
+      if (!disagreement.empty()) return walk.broken(disagreement);
+      walk.advance();
     }
     if (static_cast<size_t>(rows->rows()) < kScanChunk) break;
   }
 
-  const uint64_t last = expected - 1;
+  const uint64_t last = walk.last_position();
   auto head = reader.exec("SELECT last_position, last_hash FROM log_head");
-  if (!head.ok()) return broken(report, last + 1, head.error().detail);
-  if (head->rows() != 1) return broken(report, last + 1, "log_head must hold exactly one row");
+  if (!head.ok()) return walk.broken_at(last + 1, head.error().detail);
+  if (head->rows() != 1) return walk.broken_at(last + 1, "log_head must hold exactly one row");
   if (head->u64(0, 0) != last) {
-    return broken(report, std::min(head->u64(0, 0), last) + 1,
-                  fmt::format("log_head records last position {}, but the log ends at {}",
-                              head->u64(0, 0), last));
+    return walk.broken_at(std::min(head->u64(0, 0), last) + 1,
+                          fmt::format("log_head records last position {}, but the log ends at {}",
+                                      head->u64(0, 0), last));
   }
-  if (head->text(0, 1) != prev_hash) {
-    return broken(report, last, "log_head's last hash differs from the last event's hash");
+  if (head->text(0, 1) != walk.last_hash()) {
+    return walk.broken_at(last, "log_head's last hash differs from the last event's hash");
   }
-  return report;
+  return walk.intact();
 }
 
 }  // namespace closient

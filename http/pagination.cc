@@ -7,19 +7,6 @@
 namespace closient::http {
 namespace {
 
-// Digits only, no sign or spaces; nullopt when malformed or above `max`.
-std::optional<uint64_t> parse_bounded(std::string_view text, uint64_t max) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 // Checks one parameter; on success leaves `out` set (or untouched when absent).
 void read_parameter(const QueryParams& query, const char* name, uint64_t min, uint64_t max,
                     uint64_t& out, std::vector<FieldError>& errors) {
@@ -31,7 +18,7 @@ void read_parameter(const QueryParams& query, const char* name, uint64_t min, ui
     errors.push_back({name, "must be given at most once"});
     return;
   }
-  const auto value = parse_bounded(*query.find(name), max);
+  const auto value = parse_decimal(*query.find(name), max);
   if (!value || *value < min) {
     errors.push_back({name, message});
     return;
@@ -40,6 +27,18 @@ void read_parameter(const QueryParams& query, const char* name, uint64_t min, ui
 }
 
 }  // namespace
+
+std::optional<uint64_t> parse_decimal(std::string_view text, uint64_t max) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (max - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 Result<PageRequest> parse_page_request(const QueryParams& query) {
   PageRequest request;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "events/result.h"
 #include "http/query.h"
@@ -18,5 +20,8 @@ inline constexpr uint64_t kMaxPage = (uint64_t{1} << 53) - 1;
 // page: integer >= 1, default 1; page_size: integer 1-100, default 25. Anything else
 // (signs, fractions, blanks, repeats) is a 422 naming each bad parameter.
 Result<PageRequest> parse_page_request(const QueryParams& query);
+
+// Digits only (1 to 20 of them, no sign or spaces); nullopt when malformed or above `max`.
+std::optional<uint64_t> parse_decimal(std::string_view text, uint64_t max);
 
 }  // namespace closient::http

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "http/pagination.h"
+
 namespace closient::http {
 namespace {
 
@@ -17,15 +19,7 @@ void release(const PositionBarrier::Proceed& proceed, bool reached) {
 }  // namespace
 
 std::optional<uint64_t> parse_min_position(std::string_view value) {
-  if (value.empty() || value.size() > 20) return std::nullopt;
-  uint64_t position = 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (position > (UINT64_MAX - digit) / 10) return std::nullopt;
-    position = position * 10 + digit;
-  }
-  return position;
+  return parse_decimal(value, UINT64_MAX);
 }
 
 PositionBarrier::PositionBarrier(AppliedPosition applied, PositionBarrierOptions options)
