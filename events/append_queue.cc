@@ -12,9 +12,10 @@ bool AppendQueue::push(std::unique_ptr<AppendTicket> ticket) {
   return true;
 }
 
-std::vector<std::unique_ptr<AppendTicket>> AppendQueue::take(size_t max_requests) {
+std::vector<std::unique_ptr<AppendTicket>> AppendQueue::take_within(
+    size_t max_requests, std::chrono::milliseconds patience) {
   std::unique_lock<std::mutex> lock(mutex_);
-  ready_.wait(lock, [&] { return closed_ || !tickets_.empty(); });
+  ready_.wait_for(lock, patience, [&] { return closed_ || !tickets_.empty(); });
   std::vector<std::unique_ptr<AppendTicket>> taken;
   size_t requests = 0;
   while (!tickets_.empty() && (taken.empty() || requests < max_requests)) {
@@ -23,6 +24,11 @@ std::vector<std::unique_ptr<AppendTicket>> AppendQueue::take(size_t max_requests
     tickets_.pop_front();
   }
   return taken;
+}
+
+bool AppendQueue::closed() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return closed_;
 }
 
 void AppendQueue::close() {

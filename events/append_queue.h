@@ -3,6 +3,7 @@
 // ticket waiting at once, which is what makes group commit possible.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -25,10 +26,12 @@ class AppendQueue {
  public:
   // False once the queue is closed; the ticket is then not queued.
   bool push(std::unique_ptr<AppendTicket> ticket);
-  // Blocks until tickets wait or the queue is closed; returns up to
-  // `max_requests` requests' worth of tickets (at least one ticket). Empty only
-  // when closed and drained.
-  std::vector<std::unique_ptr<AppendTicket>> take(size_t max_requests);
+  // Waits up to `patience` for tickets (or the queue's closing); returns up to
+  // `max_requests` requests' worth of tickets (at least one ticket when any
+  // wait). Empty when nothing came in time, or when closed and drained.
+  std::vector<std::unique_ptr<AppendTicket>> take_within(size_t max_requests,
+                                                         std::chrono::milliseconds patience);
+  bool closed();
   void close();
 
  private:

@@ -15,7 +15,7 @@ struct AppendStats {
 
   uint64_t appends = 0;         // requests committed
   uint64_t rejected = 0;        // requests refused: conflict, invalid request
-  uint64_t failed = 0;          // requests accepted but lost to a failed write
+  uint64_t failed = 0;          // requests lost to a failing disk (see RocksEventLog)
   uint64_t events = 0;          // events committed
   uint64_t batches = 0;         // WriteBatches written (one per group)
   uint64_t syncs = 0;           // of which synced to disk

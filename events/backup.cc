@@ -9,6 +9,7 @@
 
 #include "events/envelope.h"
 #include "events/keys.h"
+#include "events/private_file_system.h"
 #include "events/private_files.h"
 #include "events/rocks_store.h"
 
@@ -33,8 +34,8 @@ class Destination {
   Status open(const std::string& dir, const std::vector<std::string>& families) {
     Status created = create_private_directories(dir);
     if (!created.ok()) return created;
-    make_rocksdb_files_private();
     rocksdb::Options options;
+    options.env = private_env();
     options.create_if_missing = true;
     options.error_if_exists = true;
     options.create_missing_column_families = true;

@@ -12,6 +12,8 @@ namespace closient {
 
 ChainReport RocksEventLog::verify_chain() {
   ChainWalk walk;
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return walk.broken("the event log cannot be read now");
   rocksdb::DB* db = store_->db();
   ConsistentRead view(*store_);
   const rocksdb::ReadOptions& options = view.options();

@@ -25,6 +25,8 @@ Result<std::unique_ptr<EventStore>> open_event_store(const std::string& where,
   rocks.mode = options.mode;
   rocks.durability = options.durability;
   rocks.catalog = options.catalog;
+  rocks.faults = std::move(options.faults);
+  rocks.note = std::move(options.note);
   auto log = RocksEventLog::open(where, std::move(rocks));
   if (!log.ok()) return log.error();
   return std::unique_ptr<EventStore>(std::move(log).value());

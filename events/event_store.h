@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,8 @@
 
 namespace closient {
 
+class FaultSwitch;
+
 struct StoreOptions {
   OpenMode mode = OpenMode::read_write;
   Durability durability = Durability::always;
@@ -28,6 +31,10 @@ struct StoreOptions {
   // it to the commit observer (tailing), and register this process as a live
   // node. The server sets it; one-shot tools need not.
   bool follow = false;
+  // RocksDB only (see LogOptions): tests' fault injection under the database,
+  // and the operator's line for each failed write and recovery.
+  std::shared_ptr<FaultSwitch> faults;
+  std::function<void(const std::string&)> note;
 };
 
 class EventStore : public EventLog, public SideDataStore {

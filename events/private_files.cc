@@ -1,7 +1,6 @@
 #include "events/private_files.h"
 
 #include <fcntl.h>
-#include <rocksdb/env.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -36,10 +35,6 @@ Status create_private_directories(const std::string& dir) {
 
 int open_private_file(const std::string& path, int extra_flags) {
   return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | extra_flags, kPrivateFileMode);
-}
-
-void make_rocksdb_files_private() {
-  rocksdb::Env::Default()->SetAllowNonOwnerAccess(false).PermitUncheckedError();
 }
 
 }  // namespace closient

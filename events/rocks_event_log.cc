@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 
@@ -12,6 +13,19 @@
 
 namespace closient {
 namespace {
+
+// What appenders are told when the disk fails: retryable, and nothing of the
+// file names and system errors behind it (those go to LogOptions::note).
+Error disk_failure() {
+  return Error::make(ErrorCode::service_unavailable,
+                     "The event log cannot write to its disk now; nothing of this change was "
+                     "kept. Try again.");
+}
+
+// How soon an idle writer that owes a recovery (after a failed write) tries it,
+// and how long it waits at most between tries that keep failing.
+constexpr std::chrono::milliseconds kIdleRecoveryFirst{500};
+constexpr std::chrono::milliseconds kIdleRecoveryAtMost{8000};
 
 // Bounds the writer's cache of stream versions; a miss costs one seek.
 constexpr size_t kMaxCachedStreams = 1 << 20;
@@ -29,7 +43,7 @@ struct RocksEventLog::GroupState {
 
 Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& dir,
                                                            LogOptions options) {
-  auto store = RocksStore::open(dir, options.mode);
+  auto store = RocksStore::open(dir, options.mode, options.faults);
   if (!store.ok()) return store.error();
   std::unique_ptr<RocksEventLog> log(new RocksEventLog(std::move(store).value(), options));
   Status loaded = log->load_writer_state();
@@ -131,11 +145,47 @@ void RocksEventLog::set_commit_observer(CommitObserver observer) {
 }
 
 void RocksEventLog::run_writer() {
+  std::chrono::milliseconds idle = kIdleRecoveryFirst;
   for (;;) {
-    std::vector<std::unique_ptr<AppendTicket>> group = queue_.take(options_.max_group_requests);
-    if (group.empty()) return;  // closed and drained
-    commit_group(group);
+    std::vector<std::unique_ptr<AppendTicket>> group =
+        queue_.take_within(options_.max_group_requests, idle);
+    if (!group.empty()) {
+      commit_group(group);
+      idle = kIdleRecoveryFirst;
+    } else if (queue_.closed()) {
+      return;  // and drained
+    } else if (owes_recovery()) {
+      // Idle after a failure: recover now, so writes (and /readyz) come back
+      // once the disk does, with no write needed to notice it. Each failed try
+      // waits twice as long for the next, so a disk (or a long read holding
+      // off the reopen) that keeps failing is not tried over and over.
+      idle = ready_for_group().ok() ? kIdleRecoveryFirst : std::min(2 * idle, kIdleRecoveryAtMost);
+    }
   }
+}
+
+bool RocksEventLog::owes_recovery() const {
+  return recovery_point_ || side_write_failed_ || !writer_state_valid_;
+}
+
+Status RocksEventLog::ready_for_group() {
+  // After a failed side write RocksDB refuses writes too: reopen first. Its
+  // WAL needs no cut: side data is not synced and may come back or not.
+  if (side_write_failed_) {
+    recovering_ = true;  // first, so writable() stays false throughout
+    side_write_failed_ = false;
+    if (!recovery_point_) recovery_point_ = store_->wal_sizes();
+  }
+  Status ready = recovery_point_ ? recover_from_failed_write() : ok_status();
+  if (ready.ok() && !writer_state_valid_) ready = load_writer_state();
+  recovering_ = !ready.ok();
+  // Why writes stay refused, for the operator: once per reason, not per try.
+  if (!ready.ok() && ready.error().detail != refusal_told_) {
+    refusal_told_ = ready.error().detail;
+    tell("event log: writes still refused: " + refusal_told_);
+  }
+  if (ready.ok()) refusal_told_.clear();
+  return ready;
 }
 
 void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tickets) {
@@ -144,15 +194,20 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
   auto answer_all = [&] {
     for (size_t t = 0; t < tickets.size(); ++t) tickets[t]->done.set_value(std::move(results[t]));
   };
-  if (!writer_state_valid_) {
-    Status reloaded = load_writer_state();
-    if (!reloaded.ok()) {
-      for (size_t t = 0; t < tickets.size(); ++t)
-        for (size_t r = 0; r < tickets[t]->requests.size(); ++r)
-          results[t].push_back(reloaded.error());
-      answer_all();
-      return;
+  Status ready = ready_for_group();
+  if (!ready.ok()) {
+    // Nothing is staged or written: the disk (or the database) is not back yet.
+    uint64_t requests = 0;
+    for (size_t t = 0; t < tickets.size(); ++t) {
+      for (size_t r = 0; r < tickets[t]->requests.size(); ++r) results[t].push_back(disk_failure());
+      requests += tickets[t]->requests.size();
     }
+    {
+      std::lock_guard<std::mutex> lock(stats_mutex_);
+      stats_.failed += requests;
+    }
+    answer_all();
+    return;
   }
 
   // A plain WriteBatch: nothing reads through it (versions of the group are
@@ -180,10 +235,17 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
     batch.Put(store_->meta(), meta_key::kLastHash, group.last_hash);
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.durability == Durability::always;
-    if (options_.fail_write_for_testing && options_.fail_write_for_testing()) {
-      written = rocksdb::Status::IOError("injected write failure");
-    } else {
-      written = store_->db()->Write(write_options, &batch);
+    WalSizes before = store_->wal_sizes();
+    written = store_->db()->Write(write_options, &batch);
+    if (!written.ok()) {
+      // RocksDB takes no write after this one until it is reopened, and its
+      // WAL may hold the batch: recover_from_failed_write cuts it off.
+      recovery_point_ = std::move(before);
+      recovering_ = true;
+      tell(
+          fmt::format("event log: a write of {} appends failed ({}); writes are refused until "
+                      "the disk takes them again",
+                      accepted, written.ToString()));
     }
   }
 
@@ -205,13 +267,12 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
   }
 
   if (!written.ok()) {
-    // Nothing of the group is known to be on disk: fail every accepted append
-    // and forget what the writer assumed, so the next group starts from disk.
-    Error failure = storage_error(written, "writing to the event log");
+    // Nothing of the group may count as written: fail every accepted append and
+    // tell the observer nothing. The writer's state never took the group in;
+    // it is reloaded from disk once the database is reopened.
     for (auto& ticket_results : results)
       for (auto& result : ticket_results)
-        if (result.ok()) result = failure;
-    load_writer_state().ok();
+        if (result.ok()) result = disk_failure();
   } else if (group.accepted_any) {
     if (stream_versions_.size() + group.stream_versions.size() > kMaxCachedStreams)
       stream_versions_.clear();
@@ -240,6 +301,31 @@ void RocksEventLog::commit_group(std::vector<std::unique_ptr<AppendTicket>>& tic
     }
   }
   answer_all();
+}
+
+Status RocksEventLog::recover_from_failed_write() {
+  // A cheap synced write first: while the disk still fails, a reopen would only
+  // close the database under its readers for nothing.
+  Status probe = store_->probe_writable();
+  if (!probe.ok()) return probe;
+  Status reopened = store_->reopen_after_failed_write(*recovery_point_);
+  if (!reopened.ok()) return reopened;
+  recovery_point_.reset();
+  // The database as reopened is the truth: last position, hash, stream versions.
+  Status loaded = load_writer_state();
+  if (loaded.ok()) {
+    tell(fmt::format("event log: the disk takes writes again; reopened at position {}",
+                     last_position_.load()));
+  }
+  return loaded;
+}
+
+void RocksEventLog::tell(const std::string& line) const {
+  if (options_.note) options_.note(line);
+}
+
+bool RocksEventLog::writable() {
+  return options_.mode == OpenMode::read_write && !recovering_ && !side_write_failed_;
 }
 
 Result<uint64_t> RocksEventLog::version_in_group(const std::string& stream, GroupState& group) {

@@ -7,6 +7,14 @@
 // when durability is `always`), tells the commit observer, and answers every
 // waiter. The read models are not here: they live in memory, fed by the commit
 // observer (projections/live_state.h). See events/FORMAT.md for the layout.
+//
+// A write that fails (a failing disk) fails every append of its group with
+// service_unavailable and is never observed. The writer then recovers, before
+// its next group or within half a second when idle: it probes the disk and,
+// once it takes writes again, reopens the database with the failed batch cut
+// off the write-ahead log and reloads its state from what is on disk
+// (RocksStore::reopen_after_failed_write). Until then every group fails at
+// once; reads go on.
 #pragma once
 
 #include <atomic>
@@ -14,6 +22,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -30,14 +39,20 @@ class WriteBatch;
 
 namespace closient {
 
+class FaultSwitch;
+
 struct LogOptions {
   OpenMode mode = OpenMode::read_write;
   Durability durability = Durability::always;
   // At most this many requests go into one batch; more wait for the next one.
   size_t max_group_requests = 4096;
-  // Tests only: asked before each batch write; true makes that write fail as
-  // a failing disk would.
-  std::function<bool()> fail_write_for_testing;
+  // Tests only (and accountd's test-only ACCOUNTD_TEST_FAULT_FILE): a file
+  // system that fails writes, syncs, space or new files on demand under the
+  // database (events/fault_injection.h).
+  std::shared_ptr<FaultSwitch> faults;
+  // For the operator, on the writer thread: one line when a write fails (with
+  // RocksDB's reason, which appenders are not shown) and when writes resume.
+  std::function<void(const std::string&)> note;
   // Stored events older than their type's current schema are upcast through
   // this catalog on the way out of every read (streams and scans), so no
   // reader ever sees an old schema. Null: events are returned as stored.
@@ -60,6 +75,9 @@ class RocksEventLog : public EventStore {
   uint64_t last_position() override;
   ChainReport verify_chain() override;
   void set_commit_observer(CommitObserver observer) override;
+  // False in the reading modes, and from a failed write (or side write) until
+  // the writer has recovered from it.
+  bool writable() override;
 
   // SideDataStore
   std::optional<std::string> side_get(const std::string& space, const std::string& key) override;
@@ -96,6 +114,14 @@ class RocksEventLog : public EventStore {
   Result<AppendResult> stage_append(AppendRequest& request, GroupState& group,
                                     rocksdb::WriteBatch& batch);
   Result<uint64_t> version_in_group(const std::string& stream, GroupState& group);
+  // Before each group, and while idle when owes_recovery(): recovers from a
+  // failed write (or side write) if one happened; OK when writes can go on.
+  Status ready_for_group();
+  bool owes_recovery() const;
+  // After a failed write: probes the disk, reopens the database with the
+  // failed batch cut off the WAL, reloads the writer's state.
+  Status recover_from_failed_write();
+  void tell(const std::string& line) const;  // LogOptions::note, if any
 
   Status refuse_unless_writable() const;
 
@@ -115,6 +141,13 @@ class RocksEventLog : public EventStore {
   std::string last_hash_;
   bool writer_state_valid_ = false;
   std::unordered_map<std::string, uint64_t> stream_versions_;  // committed, cached
+  // Set by a failed write: the WAL sizes from before it.
+  std::optional<WalSizes> recovery_point_;
+  // Set by a failed side write (any thread): RocksDB refuses writes after it
+  // too, so the writer recovers before its next group.
+  std::atomic<bool> side_write_failed_{false};
+  std::string refusal_told_;             // the last reason LogOptions::note was given
+  std::atomic<bool> recovering_{false};  // not recovered from a failed write yet (writable())
 
   mutable std::mutex stats_mutex_;
   AppendStats stats_;

@@ -1,6 +1,7 @@
 // The read side of RocksEventLog: streams, the filtered log and the side
 // spaces. Reads go straight to RocksDB, never through the writer; a group is
-// one WriteBatch, so no read ever sees half of an append.
+// one WriteBatch, so no read ever sees half of an append. Each holds a lease on
+// the store while it reads: a reopen after a failed write waits for it.
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
@@ -31,6 +32,8 @@ Result<EventEnvelope> RocksEventLog::as_current(EventEnvelope event) const {
 
 Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string& stream,
                                                               uint64_t from_version) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   ConsistentRead view(*store_);
   const rocksdb::ReadOptions& options = view.options();
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(options, store_->streams()));
@@ -61,11 +64,15 @@ Result<std::vector<EventEnvelope>> RocksEventLog::read_stream(const std::string&
 }
 
 Result<uint64_t> RocksEventLog::stream_version(const std::string& stream) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   return load_stream_version(stream);
 }
 
 Status RocksEventLog::scan(const ReadFilter& filter,
                            const std::function<bool(EventEnvelope&)>& visit) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
   size_t visited = 0;
@@ -95,6 +102,8 @@ uint64_t RocksEventLog::wait_for_append(uint64_t after_position,
 
 std::optional<std::string> RocksEventLog::side_get(const std::string& space,
                                                    const std::string& key) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return std::nullopt;
   rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
   if (!family) return std::nullopt;
   auto value = store_->get(family, key);
@@ -104,6 +113,8 @@ std::optional<std::string> RocksEventLog::side_get(const std::string& space,
 
 Status RocksEventLog::side_put(const std::string& space,
                                const std::vector<std::pair<std::string, std::string>>& entries) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   Status writable = refuse_unless_writable();
   if (!writable.ok()) return writable;
   rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
@@ -114,12 +125,17 @@ Status RocksEventLog::side_put(const std::string& space,
   for (const auto& [key, value] : entries) batch.Put(family, key, value);
   // Not synced: side data is advisory (last_used) or a cache of answers.
   rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return storage_error(s, fmt::format("writing side space {}", space));
+  if (!s.ok()) {
+    side_write_failed_ = true;
+    return storage_error(s, fmt::format("writing side space {}", space));
+  }
   return ok_status();
 }
 
 Status RocksEventLog::side_scan(const std::string& space, const std::string& prefix,
                                 const std::string& start, const KeyValueVisitor& visit) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
   if (!family) {
     return Error::make(ErrorCode::internal_error, fmt::format("no side space named {}", space));
@@ -134,6 +150,8 @@ Status RocksEventLog::side_scan(const std::string& space, const std::string& pre
 }
 
 Status RocksEventLog::side_erase(const std::string& space, const std::vector<std::string>& keys) {
+  const RocksStore::ReadLease lease = store_->lease();
+  if (!lease.ok()) return lease.error();
   Status writable = refuse_unless_writable();
   if (!writable.ok()) return writable;
   rocksdb::ColumnFamilyHandle* family = store_->side_space(space);
@@ -144,7 +162,10 @@ Status RocksEventLog::side_erase(const std::string& space, const std::vector<std
   for (const std::string& key : keys) batch.Delete(family, key);
   // Not synced, like side_put: a deletion lost in a crash is made again.
   rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return storage_error(s, fmt::format("erasing from side space {}", space));
+  if (!s.ok()) {
+    side_write_failed_ = true;
+    return storage_error(s, fmt::format("erasing from side space {}", space));
+  }
   return ok_status();
 }
 

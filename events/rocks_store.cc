@@ -1,6 +1,8 @@
 #include "events/rocks_store.h"
 
 #include <fmt/format.h>
+#include <rocksdb/env.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <unistd.h>
 
@@ -9,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 
+#include "events/fault_injection.h"
 #include "events/keys.h"
+#include "events/private_file_system.h"
 #include "events/private_files.h"
 
 namespace closient {
@@ -23,11 +27,33 @@ const char kMeta[] = "meta";
 const char kKeyUsage[] = "key_usage";
 const char kIdempotency[] = "idempotency";
 
+// After a failed write RocksDB may recover by itself (a full disk: once its
+// SstFileManager sees space again, polling every second) and take writes
+// again. When its memtable was empty that recovery flushes nothing and keeps
+// the WAL writer that saw the error, and the next write trips an assertion in
+// Debian's build (WritableFileWriter, "sync_without_flush_called_"): the
+// process aborts. Besides, a failed batch must be cut off the WAL before
+// anything is written after it. So RocksDB stays stopped after any failed
+// write, refusing every write itself, until reopen_after_failed_write.
+class NoAutomaticRecovery : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "NoAutomaticRecovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status bg_error,
+                            bool* auto_recovery) override {
+    bg_error.PermitUncheckedError();
+    *auto_recovery = false;
+  }
+};
+
 rocksdb::Options database_options(OpenMode mode) {
   rocksdb::Options options;
   options.create_if_missing = mode == OpenMode::read_write;
   options.create_missing_column_families = mode == OpenMode::read_write;
   options.keep_log_file_num = 10;
+  if (mode == OpenMode::read_write) {
+    options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
+    options.max_bgerror_resume_count = 0;  // nor its resume of "retryable" errors
+  }
   // A secondary must keep every table file open: the primary may delete a
   // file it has compacted away while the secondary still reads it.
   if (mode == OpenMode::secondary) options.max_open_files = -1;
@@ -60,17 +86,24 @@ Error storage_error(const rocksdb::Status& status, std::string_view what) {
                      fmt::format("{}: {}", what, status.ToString()));
 }
 
-Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode) {
-  make_rocksdb_files_private();
+Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, OpenMode mode,
+                                                     std::shared_ptr<FaultSwitch> faults) {
   std::unique_ptr<RocksStore> store(new RocksStore);
   store->mode_ = mode;
   store->dir_ = dir;
+  std::shared_ptr<rocksdb::FileSystem> files =
+      make_private_file_system(rocksdb::FileSystem::Default());
+  if (faults) files = make_fault_injecting_file_system(std::move(files), std::move(faults));
+  store->wal_fs_ = std::make_shared<WalTrackingFileSystem>(std::move(files));
+  store->env_ = rocksdb::NewCompositeEnv(store->wal_fs_);
 
   std::error_code ec;
   bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
   std::vector<std::string> families;
   if (exists) {
-    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(database_options(mode), dir, &families);
+    rocksdb::Options options = database_options(mode);
+    options.env = store->env_.get();
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &families);
     if (!s.ok()) return storage_error(s, fmt::format("listing the column families of {}", dir));
   } else if (mode != OpenMode::read_write) {
     return Error::make(ErrorCode::not_found, fmt::format("no event log in {}", dir));
@@ -86,7 +119,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
     }
   }
 
-  Status opened = store->open_database(families);
+  Status opened = store->open_database(families, mode);
   if (!opened.ok()) return opened.error();
   Status settled = store->settle_format();
   if (!settled.ok()) return settled.error();
@@ -97,8 +130,9 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& dir, Ope
   return store;
 }
 
-Status RocksStore::open_database(const std::vector<std::string>& families) {
-  rocksdb::Options options = database_options(mode_);
+Status RocksStore::open_database(const std::vector<std::string>& families, OpenMode how) {
+  rocksdb::Options options = database_options(how);
+  options.env = env_.get();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : families)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
@@ -106,7 +140,7 @@ Status RocksStore::open_database(const std::vector<std::string>& families) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  switch (mode_) {
+  switch (how) {
     case OpenMode::read_write:
       s = rocksdb::DB::Open(options, dir_, descriptors, &handles, &raw);
       break;
@@ -130,9 +164,11 @@ Status RocksStore::open_database(const std::vector<std::string>& families) {
     }
     return storage_error(s, fmt::format("opening {}", dir_));
   }
+  open_as_ = how;
 
   std::string scratch = secondary_dir_;
-  db_ = std::shared_ptr<rocksdb::DB>(raw, [scratch](rocksdb::DB* db) {
+  // The deleter keeps the Env (and the file systems under it) alive to the end.
+  db_ = std::shared_ptr<rocksdb::DB>(raw, [scratch, env = env_](rocksdb::DB* db) {
     db->Close().PermitUncheckedError();
     delete db;
     if (!scratch.empty()) {
@@ -190,6 +226,10 @@ Status RocksStore::settle_format() {
 }
 
 RocksStore::~RocksStore() {
+  close_database();
+}
+
+void RocksStore::close_database() {
   // Handles first, then the DB (the DB's deleter runs when the last handle goes).
   others_.clear();
   default_.reset();
@@ -199,6 +239,16 @@ RocksStore::~RocksStore() {
   key_usage_.reset();
   idempotency_.reset();
   db_.reset();
+}
+
+std::vector<std::string> RocksStore::open_families() const {
+  std::vector<std::string> names;
+  for (const ColumnFamily* family :
+       {&default_, &events_, &streams_, &meta_, &key_usage_, &idempotency_}) {
+    if (*family) names.push_back((*family)->GetName());
+  }
+  for (const ColumnFamily& family : others_) names.push_back(family->GetName());
+  return names;
 }
 
 rocksdb::ColumnFamilyHandle* RocksStore::side_space(std::string_view name) const {
@@ -231,7 +281,7 @@ Result<uint64_t> RocksStore::meta_u64(const std::string& key, uint64_t fallback,
 }
 
 ConsistentRead::ConsistentRead(const RocksStore& store) : db_(store.db()) {
-  if (store.mode() == OpenMode::read_write) options_.snapshot = db_->GetSnapshot();
+  if (store.open_as() == OpenMode::read_write) options_.snapshot = db_->GetSnapshot();
 }
 
 ConsistentRead::~ConsistentRead() {
@@ -243,6 +293,57 @@ Status RocksStore::catch_up() {
   rocksdb::Status s = db_->TryCatchUpWithPrimary();
   if (!s.ok()) return storage_error(s, "catching up with the primary");
   return ok_status();
+}
+
+RocksStore::ReadLease::ReadLease(const RocksStore& store) : gate_(store.reopen_gate_) {
+  gate_.enter();
+  open_ = store.db_ != nullptr;
+}
+
+Error RocksStore::ReadLease::error() const {
+  return Error::make(ErrorCode::service_unavailable, "the event log cannot be read now");
+}
+
+Status RocksStore::probe_writable() const {
+  const std::string path = (fs::path(dir_) / ".write-probe").string();
+  const rocksdb::IOOptions io;
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  rocksdb::IOStatus s = wal_fs_->NewWritableFile(path, rocksdb::FileOptions(), &file, nullptr);
+  if (s.ok()) s = file->Append("probe", io, nullptr);
+  if (s.ok()) s = file->Sync(io, nullptr);
+  if (file) file->Close(io, nullptr).PermitUncheckedError();
+  wal_fs_->DeleteFile(path, io, nullptr).PermitUncheckedError();
+  if (!s.ok()) return storage_error(s, "the disk still fails");
+  return ok_status();
+}
+
+Status RocksStore::reopen_after_failed_write(const WalSizes& before) {
+  if (mode_ != OpenMode::read_write) {
+    return Error::make(ErrorCode::service_unavailable, "the event log is open read-only");
+  }
+  // Readers finish first (new ones wait); a long scan only delays this attempt.
+  if (!reopen_gate_.close_for_reopen(std::chrono::seconds(2))) {
+    return Error::make(ErrorCode::service_unavailable, "the event log is busy; retrying later");
+  }
+  Status reopened = reopen_with_wal_cut(before);
+  reopen_gate_.reopened();
+  return reopened;
+}
+
+Status RocksStore::reopen_with_wal_cut(const WalSizes& before) {
+  if (db_) reopen_families_ = open_families();  // else as at the last attempt
+  // Closed before the cut: closing may still flush the failed batch's bytes
+  // from RocksDB's buffer into the WAL.
+  close_database();
+  // Nothing is opened while the cut fails: the WAL still holds the failed batch.
+  Status cut = wal_fs_->truncate_to(before);
+  if (!cut.ok()) return cut;
+  Status reopened = open_database(reopen_families_, OpenMode::read_write);
+  if (reopened.ok()) return reopened;
+  // Still failing: open for reading, so readers go on while the writer retries.
+  close_database();
+  if (!open_database(reopen_families_, OpenMode::read_only).ok()) close_database();
+  return reopened;
 }
 
 }  // namespace closient

@@ -137,6 +137,13 @@ void add_cors_headers(json& headers) {
   headers["Access-Control-Expose-Headers"] = header_ref("Access-Control-Expose-Headers");
 }
 
+// A Cache-Control header that always carries `value`.
+json cache_control_header(const std::string& value) {
+  return {{"description", "How long a cache may keep this answer."},
+          {"required", true},
+          {"schema", {{"type", "string"}, {"enum", json::array({value})}}}};
+}
+
 // The shared error answers, as routes under the base path give them: with the
 // rate-limit headers (§7: every response, errors included).
 json problem_response_components() {
@@ -180,6 +187,11 @@ json error_response(ErrorCode code, const ApiOperation& op, const json& shared) 
     for (const char* name : kRateLimitHeaders) response["headers"].erase(name);
   }
   if (op.cors) add_cors_headers(response["headers"]);
+  // /readyz's 503 is its answer as much as its 200, and no cache may keep it either.
+  if (code == ErrorCode::service_unavailable &&
+      op.operation_id == "apps_accounts_api_service_get_readiness") {
+    response["headers"]["Cache-Control"] = cache_control_header(op.cache_control);
+  }
   return response;
 }
 
@@ -260,12 +272,7 @@ json success_response(const ApiOperation& op) {
     headers["Idempotency-Replayed"] = header_ref("Idempotency-Replayed");
   }
   if (op.creates) headers["Content-Location"] = header_ref("Content-Location");
-  if (!op.cache_control.empty()) {
-    headers["Cache-Control"] = {
-        {"description", "How long a cache may keep this answer."},
-        {"required", true},
-        {"schema", {{"type", "string"}, {"enum", json::array({op.cache_control})}}}};
-  }
+  if (!op.cache_control.empty()) headers["Cache-Control"] = cache_control_header(op.cache_control);
   if (op.operation_id == "apps_accounts_api_service_get_api_catalog") {
     headers["Link"] = header_ref("Link");
     headers["Vary"] = {{"description", "Host: the catalog's links are built from it."},

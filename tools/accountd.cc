@@ -36,6 +36,8 @@
 #include "http/server.h"
 #include "http/signals.h"
 #include "http/system_routes.h"
+#include "tools/accountd/connection_metrics.h"
+#include "tools/accountd/fault_file.h"
 #include "tools/accountd/service_wiring.h"
 #include "tools/build_info.h"
 
@@ -262,8 +264,11 @@ int main(int argc, char** argv) {
 
   // The log, read models, writer and authentication behind the API routes. Any
   // route left unbound would answer 503 service_unavailable.
+  // Test-only: disk faults switched through a file (tools/accountd/fault_file.h).
+  const std::unique_ptr<FaultFileWatcher> test_faults = FaultFileWatcher::from_environment();
   Result<std::unique_ptr<ServiceWiring>> service = ServiceWiring::open(
-      store, options.data_dir, options.sync_writes ? Durability::always : Durability::never);
+      store, options.data_dir, options.sync_writes ? Durability::always : Durability::never, {},
+      test_faults ? test_faults->faults() : nullptr);
   if (!service.ok()) return fail(1, service.error().detail);
   service.value()->register_metrics(metrics);
   if (options.bootstrap_demo) {
@@ -318,6 +323,7 @@ int main(int argc, char** argv) {
   Server server(server_options, [&dispatcher](Request request, Reply reply) {
     dispatcher.handle(std::move(request), std::move(reply));
   });
+  register_connection_metrics(metrics, server);
   Result<uint16_t> port = server.start();
   if (!port.ok()) return fail(1, port.error().detail);
 

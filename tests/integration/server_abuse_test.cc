@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -124,6 +125,12 @@ std::string put_head(std::size_t content_length) {
          std::to_string(content_length) + "\r\n\r\n";
 }
 
+// The value of an unlabelled metric in a /metrics body, or -1.
+double metric_value(const std::string& metrics, const std::string& name) {
+  const std::size_t at = metrics.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::atof(metrics.c_str() + at + name.size() + 2);
+}
+
 }  // namespace
 
 // Item 1: RESTinio's accept loop ended on the first EMFILE; nothing was accepted
@@ -143,6 +150,18 @@ BOOST_AUTO_TEST_CASE(after_descriptors_run_out_the_listener_serves_again_by_itse
       BOOST_TEST(serves_again_within(server.port(), 15s));
       for (int i = 0; i < 20; ++i)
         BOOST_TEST(http_request(server.port(), "GET", "/healthz").status == 200);
+      // /metrics shows the cap in force (the one given, or one below the limit
+      // of 64) and, with a cap beyond the limit, that accepting waited for descriptors.
+      const std::string metrics = http_request(server.port(), "GET", "/metrics").body;
+      const double cap = metric_value(metrics, "http_connections_max");
+      BOOST_TEST((args.empty() ? cap > 0 && cap < 32 : cap == 1000), "cap " << cap);
+      if (!args.empty()) {
+        BOOST_TEST(metric_value(metrics, "http_accept_descriptor_waits_total") +
+                           metric_value(metrics, "http_accepts_restarted_total") >
+                       0,
+                   metrics);
+      }
+      BOOST_TEST(metric_value(metrics, "http_connections_open") >= 1);  // this scrape's own
     }
   }
 }

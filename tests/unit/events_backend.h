@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "events/fault_injection.h"
 #include "events/pg_event_log.h"
 #include "events/rocks_event_log.h"
 #include "temp_dir.h"
@@ -17,9 +18,10 @@ namespace closient::testing {
 
 struct TestLogOptions {
   Durability durability = Durability::always;
-  // Asked before each write; true makes it fail (RocksDB: the batch write;
-  // PostgreSQL: the commit).
-  std::function<bool()> fail_write;
+  // A failing store while it says so. RocksDB: a fault-injecting file system
+  // under the database (events/fault_injection.h); PostgreSQL: any fault makes
+  // the commit fail.
+  std::shared_ptr<FaultSwitch> faults;
   OpenMode mode = OpenMode::read_write;
   const EventCatalog* catalog = nullptr;
 };
@@ -46,7 +48,11 @@ class TestStore {
       pg.mode = options.mode;
       pg.durability = options.durability;
       pg.catalog = options.catalog;
-      pg.fail_commit_for_testing = options.fail_write;
+      if (options.faults) {
+        pg.fail_commit_for_testing = [faults = options.faults] {
+          return faults->get() != Fault::none;
+        };
+      }
       auto log = PgEventLog::open(database_->uri(), pg);
       if (!log.ok()) return log.error();
       return std::unique_ptr<EventStore>(std::move(log).value());
@@ -55,7 +61,7 @@ class TestStore {
     rocks.mode = options.mode;
     rocks.durability = options.durability;
     rocks.catalog = options.catalog;
-    rocks.fail_write_for_testing = options.fail_write;
+    rocks.faults = options.faults;
     auto log = RocksEventLog::open(dir_.str(), rocks);
     if (!log.ok()) return log.error();
     return std::unique_ptr<EventStore>(std::move(log).value());

@@ -112,9 +112,8 @@ BOOST_AUTO_TEST_CASE(every_committed_event_is_observed_once_in_position_order) {
 
 BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   TestStore store;
-  std::atomic<bool> fail{false};
   TestLogOptions options;
-  options.fail_write = [&] { return fail.load(); };
+  options.faults = std::make_shared<FaultSwitch>();
   auto log = store.open(options);
   Observed observed;
   log->set_commit_observer(observed.observer());
@@ -140,7 +139,7 @@ BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   BOOST_TEST(observed.calls[1][0].position == 2u);
 
   // A failed write: every accepted append fails, the observer hears nothing.
-  fail = true;
+  options.faults->set(Fault::sync);
   std::vector<AppendRequest> lost;
   lost.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("D")}));
   lost.push_back(append_to("org-3", ExpectedVersion::any(), {event("E")}));
@@ -148,7 +147,7 @@ BOOST_AUTO_TEST_CASE(refused_appends_and_failed_writes_are_not_observed) {
   BOOST_TEST(observed.call_count() == 2u);
 
   // The log goes on from what is on disk, and so does the observer.
-  fail = false;
+  options.faults->set(Fault::none);
   auto retried = log->append(append_to("org-1", ExpectedVersion::exact(1), {event("D")}));
   BOOST_REQUIRE(retried.ok());
   BOOST_TEST(retried->events[0].position == 4u);

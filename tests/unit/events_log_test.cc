@@ -263,13 +263,12 @@ BOOST_AUTO_TEST_CASE(an_append_refused_midway_leaves_nothing_in_its_group) {
 
 BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk) {
   TestStore store;
-  std::atomic<bool> fail{false};
   TestLogOptions options;
-  options.fail_write = [&] { return fail.load(); };
+  options.faults = std::make_shared<FaultSwitch>();
   auto log = store.open(options);
   BOOST_REQUIRE(log->append(append_to("org-1", ExpectedVersion::any(), {event("A")})).ok());
 
-  fail = true;
+  options.faults->set(Fault::write);
   std::vector<AppendRequest> group;
   group.push_back(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
   group.push_back(append_to("org-2", ExpectedVersion::any(), {event("C")}));
@@ -281,7 +280,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_reloads_state_from_disk)
   BOOST_TEST(log->stats().write_failures == 1u);
   BOOST_TEST(log->stats().failed == 2u);
 
-  fail = false;
+  options.faults->set(Fault::none);
   // The writer forgot org-1 at version 2: the same expectation succeeds now.
   auto retried = log->append(append_to("org-1", ExpectedVersion::exact(1), {event("B")}));
   BOOST_REQUIRE(retried.ok());

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "events/fault_injection.h"
 #include "projections_pipeline_support.h"
 
 namespace closient::testing {
@@ -189,9 +190,9 @@ BOOST_AUTO_TEST_CASE(a_bounded_cache_reloads_what_it_evicted) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_the_next_command_sees_the_log) {
-  auto failing = std::make_shared<std::atomic<bool>>(false);
+  auto faults = std::make_shared<FaultSwitch>();
   LogOptions options = fast_log();
-  options.fail_write_for_testing = [failing] { return failing->load(); };
+  options.faults = faults;
   PipelineHarness h(options);
   Person alice = h.bootstrap("alice@example.com");
   const std::string org_id = h.create_org(alice);
@@ -203,7 +204,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_the_next_command_sees_th
 
   Answers answers;
   plug_writer(h, alice, org_id, bob, Role::editor, answers, 0);
-  failing->store(true);
+  faults->set(Fault::write);
   h.pipeline->submit(
       {PipelineHarness::role_change(org_id, bob, Role::manager), alice.session, "", "a"},
       answers.slot(1));
@@ -223,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_fails_the_group_and_the_next_command_sees_th
     BOOST_TEST(answers[i].error().code == ErrorCode::service_unavailable);
   }
   BOOST_TEST(h.pipeline->stats().groups >= 2u);
-  failing->store(false);
+  faults->set(Fault::none);
   BOOST_TEST(h.log->last_position() == position);
   BOOST_TEST(h.users_created_with("carol@example.com") == 0u);
 

@@ -13,12 +13,18 @@ namespace closient {
 namespace {
 
 // Snapshot notes: one structured line each on stderr, beside the access log.
-std::string note_line(const std::string& message) {
-  return nlohmann::json({{"event", "state"}, {"message", message}}).dump();
+std::string note_line(const std::string& message, const char* about = "state") {
+  return nlohmann::json({{"event", about}, {"message", message}}).dump();
 }
 
 void note(const std::string& message) {
   std::fprintf(stderr, "%s\n", note_line(message).c_str());
+}
+
+// The event log's failed writes and recoveries (the disk's reasons are here,
+// not in the answers clients get).
+void log_note(const std::string& message) {
+  std::fprintf(stderr, "%s\n", note_line(message, "event_log").c_str());
 }
 
 int64_t system_now_ms() {
@@ -32,11 +38,14 @@ int64_t system_now_ms() {
 Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& store,
                                                            const std::string& data_dir,
                                                            Durability durability,
-                                                           SnapshotterOptions snapshots) {
+                                                           SnapshotterOptions snapshots,
+                                                           std::shared_ptr<FaultSwitch> faults) {
   StoreOptions options;
   options.durability = durability;
   options.catalog = &domain_event_catalog();
   options.follow = true;  // a shared store: other nodes' commits reach the state
+  options.faults = std::move(faults);
+  options.note = log_note;
   Result<std::unique_ptr<EventStore>> log = open_event_store(store, options);
   if (!log.ok()) return log.error();
 
@@ -200,6 +209,14 @@ void ServiceWiring::register_metrics(http::MetricsRegistry& registry) {
                             append_stat(&AppendStats::syncs));
   registry.counter_function("account_log_write_failures_total", "Batches whose write failed.",
                             append_stat(&AppendStats::write_failures));
+  registry.counter_function("account_log_failed_total",
+                            "Appends lost to a failing disk (answered service_unavailable).",
+                            append_stat(&AppendStats::failed));
+  registry.gauge_function(
+      "account_log_writable",
+      "1 when the event store takes writes now (RocksDB: 0 from a failed write "
+      "until the disk works again, checked every 0.5 to 8 s and at each write).",
+      [log] { return log->writable() ? 1.0 : 0.0; });
   registry.counter_function("account_log_batch_requests_sum",
                             "Appends per batch, summed (divide by batches for the mean).",
                             append_stat(&AppendStats::group_size_sum));

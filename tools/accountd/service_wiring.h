@@ -30,11 +30,13 @@ class ServiceWiring {
   // Opens (creating if needed) the event store in `store` (a data directory,
   // or a postgresql:// URI shared with other nodes), with snapshots in
   // `data_dir`; one line of error when it cannot, e.g. because another process
-  // holds the directory or the server cannot be reached.
+  // holds the directory, its disk fails or the server cannot be reached.
+  // `faults` (tests only, RocksDB) puts a fault-injecting file system under the log.
   static Result<std::unique_ptr<ServiceWiring>> open(const std::string& store,
                                                      const std::string& data_dir,
                                                      Durability durability,
-                                                     SnapshotterOptions snapshots = {});
+                                                     SnapshotterOptions snapshots = {},
+                                                     std::shared_ptr<FaultSwitch> faults = nullptr);
   // Stops the pipeline (answering what is queued), writes a last snapshot,
   // flushes last_used, closes the log.
   ~ServiceWiring();
