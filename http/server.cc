@@ -73,8 +73,35 @@ class GatedLimiter {
   void decrement_parallel_connections() noexcept { gate_->connection_closed(); }
   void accept_next(std::size_t slot) noexcept { gate_->accept_next(slot); }
 
+  const std::shared_ptr<AcceptGate>& gate() const { return gate_; }
+
  private:
   static constexpr std::size_t kMaxDefaultGate = 1024;
+  std::shared_ptr<AcceptGate> gate_;
+};
+
+// Counts one connection for as long as it lives. RESTinio's own monitor keeps a
+// pointer to the limiter, which lives in the acceptor; connections still queued
+// in the io_context when the server is destroyed outlive the acceptor, and their
+// monitor then reached a freed limiter. This one holds the gate itself.
+class ConnectionMonitor {
+ public:
+  explicit ConnectionMonitor(GatedLimiter* limiter) noexcept : gate_(limiter->gate()) {
+    gate_->connection_opened();
+  }
+  ~ConnectionMonitor() {
+    if (gate_) gate_->connection_closed();
+  }
+  ConnectionMonitor(ConnectionMonitor&& other) noexcept = default;
+  ConnectionMonitor& operator=(ConnectionMonitor&& other) noexcept {
+    ConnectionMonitor moved(std::move(other));
+    std::swap(gate_, moved.gate_);
+    return *this;
+  }
+  ConnectionMonitor(const ConnectionMonitor&) = delete;
+  ConnectionMonitor& operator=(const ConnectionMonitor&) = delete;
+
+ private:
   std::shared_ptr<AcceptGate> gate_;
 };
 
@@ -92,8 +119,7 @@ struct ServerTraits : restinio::default_traits_t {
 template <>
 struct restinio::connection_count_limit_types<closient::http::ServerTraits> {
   using limiter_t = closient::http::GatedLimiter;
-  using lifetime_monitor_t = restinio::connection_count_limits::connection_lifetime_monitor_t<
-      closient::http::GatedLimiter>;
+  using lifetime_monitor_t = closient::http::ConnectionMonitor;
 };
 
 namespace closient::http {
@@ -333,6 +359,8 @@ Response unanswered_response(const std::string& path) {
 }  // namespace
 
 struct Server::Impl {
+  static constexpr int kDescriptorReserve = 8;
+
   ServerOptions options;
   RequestHandler handler;
   std::shared_ptr<SharedState> state = std::make_shared<SharedState>();
@@ -407,14 +435,24 @@ struct Server::Impl {
     return restinio::request_accepted();
   }
 
-  // Can one more descriptor be opened now? Asked before every accept.
+  // Can a connection take a descriptor now, leaving kDescriptorReserve free for
+  // the database's new files and the rest? Asked before every accept, when the
+  // cap alone may not keep accepts below the descriptor limit.
   bool descriptor_available() const {
     const int fd = listen_fd.load();
     if (fd < 0) return true;
-    const int probe = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (probe < 0) return errno != EMFILE && errno != ENFILE;
-    ::close(probe);
-    return true;
+    int probes[kDescriptorReserve + 1];
+    int taken = 0;
+    bool available = true;
+    for (; taken <= kDescriptorReserve; ++taken) {
+      probes[taken] = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+      if (probes[taken] < 0) {
+        available = errno != EMFILE && errno != ENFILE;
+        break;
+      }
+    }
+    for (int i = 0; i < taken; ++i) ::close(probes[i]);
+    return available;
   }
 
   void run_watchdog() {

@@ -413,11 +413,9 @@ BOOST_AUTO_TEST_CASE(ids_in_either_form_follow_the_contracts_test_vectors) {
       {"D5E6F7A8-9012-3456-ABCD-EF7890123456", "g5JYoyhXAiyPL7wg6cSNzH"},
   };
   for (const auto& [uuid, shortuuid] : vectors) {
-    BOOST_TEST(uuid_of(shortuuid) == [&] {
-      std::string lower = uuid;
-      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      return lower;
-    }());
+    std::string lower = uuid;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    BOOST_TEST(uuid_of(shortuuid) == lower);
     for (const std::string& id : {uuid, shortuuid}) {
       const HttpResponse r = c.get("/organizations/" + id, w.owner_token);
       expect_problem(r, 404, "not_found");

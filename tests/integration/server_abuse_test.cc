@@ -197,8 +197,10 @@ BOOST_AUTO_TEST_CASE(a_body_over_the_limit_is_not_held_in_memory) {
   }
   BOOST_REQUIRE(unread_by_server(server.port()) == 0u);
   const std::size_t after_kib = resident_kib(server.pid());
-  // 100 bodies of 900 KiB buffered would be 90 MB; read and dropped they cost nothing.
-  BOOST_TEST(after_kib < before_kib + 16 * 1024,
+  // 100 bodies of 900 KiB buffered would be 90 MB; read and dropped they cost the
+  // connections' own few KiB (more under AddressSanitizer, which keeps freed memory
+  // quarantined for a while): well under half of that.
+  BOOST_TEST(after_kib < before_kib + 40 * 1024,
              "resident " << before_kib << " -> " << after_kib << " KiB");
   // Each is answered 413 once it is all there, on a connection that stays usable.
   RawConnection& first = senders.front();
