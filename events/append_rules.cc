@@ -51,6 +51,19 @@ Error wrong_expected_version(const std::string& stream, uint64_t actual,
                      "wrong_expected_version");
 }
 
+Error command_already_applied(uint64_t last_position) {
+  return Error::make(ErrorCode::conflict,
+                     fmt::format("A request with this Idempotency-Key was already carried out (its "
+                                 "events end at position {}); its answer is replayed once stored, "
+                                 "so retry it later.",
+                                 last_position),
+                     kCommandAlreadyAppliedReason);
+}
+
+Error command_fingerprint_differs() {
+  return Error::validation("Idempotency-Key", "was already used with a different request");
+}
+
 Status validate_append(const AppendRequest& request) {
   if (request.streams.empty()) {
     return Error::make(ErrorCode::bad_request, "an append must name at least one stream");

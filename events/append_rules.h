@@ -21,6 +21,16 @@ bool version_matches(const ExpectedVersion& expected, uint64_t actual);
 Error wrong_expected_version(const std::string& stream, uint64_t actual,
                              const ExpectedVersion& expected);
 
+// How long a command ledger remembers a command_id (the Idempotency-Key's 24 hours).
+inline constexpr int64_t kCommandLedgerRetentionMs = int64_t{24} * 60 * 60 * 1000;
+
+// The refusal of an append whose command_id the ledger already holds with the
+// same fingerprint (reason "idempotency_already_applied"; its events end at
+// `last_position`), and with another fingerprint (a validation error on the key).
+inline constexpr char kCommandAlreadyAppliedReason[] = "idempotency_already_applied";
+Error command_already_applied(uint64_t last_position);
+Error command_fingerprint_differs();
+
 // Milliseconds since the Unix epoch: occurred_at of an append that names none.
 int64_t append_now_ms();
 

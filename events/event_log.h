@@ -43,6 +43,14 @@ struct AppendRequest {
   Actor actor;
   std::string request_id;
   int64_t occurred_at_ms = 0;  // stamped on every event of the append; 0 = now
+  // The command this append carries out, when a retry of it must never be
+  // carried out a second time (a write sent with an Idempotency-Key). A store
+  // with a command ledger (PostgreSQL) records it in the append's transaction
+  // and, for 24 hours, refuses another append naming it: command_already_applied,
+  // or command_fingerprint_differs when the fingerprint is not the same. Empty:
+  // no such promise asked.
+  std::string command_id;
+  std::string command_fingerprint;
 };
 
 struct AppendResult {

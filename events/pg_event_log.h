@@ -49,6 +49,9 @@ struct PgOptions {
   // Tests only: asked before each commit; true makes it fail as a lost
   // server would (the transaction is rolled back).
   std::function<bool()> fail_commit_for_testing;
+  // Tests only: asked after each commit that succeeded; true drops the writer's
+  // connection as if the COMMIT's answer had been lost on the way back.
+  std::function<bool()> lose_commit_answer_for_testing;
 };
 
 class PgEventLog : public EventStore {
@@ -104,7 +107,14 @@ class PgEventLog : public EventStore {
   Result<PgConnection*> writer_connection();
   void abandon_hold(const Error& error);
   std::vector<Result<AppendResult>> append_in_hold(std::vector<AppendRequest>& requests);
-  Status write_group(const Staged& staged);
+  // `commit_sent`: whether the failure came after the COMMIT was sent, so that
+  // the group may have landed all the same.
+  Status write_group(const Staged& staged, bool* commit_sent);
+  // After a lost COMMIT: whether the group landed, from the command ledger,
+  // asked on a fresh connection once the head row is free (the lost
+  // transaction holds it until it has committed or aborted).
+  Result<bool> group_landed(const std::string& group_id);
+  std::string ledger_sweep_sql();
   void record(uint64_t requests, uint64_t accepted, uint64_t events, bool written);
 
   // ---- Reads (pg_event_log_reads.cc) ----
@@ -132,6 +142,8 @@ class PgEventLog : public EventStore {
   std::string head_hash_;
   std::atomic<bool> writable_{true};
   std::atomic<int> writer_pid_{0};
+  uint64_t groups_written_ = 0;  // names each group in the command ledger
+  std::chrono::steady_clock::time_point next_ledger_sweep_{};
 
   mutable std::mutex stats_mutex_;
   AppendStats stats_;

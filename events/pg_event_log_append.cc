@@ -18,6 +18,10 @@ constexpr char kChannel[] = "account_log";
 constexpr size_t kRowsPerInsert = 1000;
 // Events read per query while catching up.
 constexpr size_t kCatchUpChunk = 2000;
+// Expired ledger rows deleted per sweep, and how often one runs (inside a
+// group's commit, so that it costs no round trip of its own).
+constexpr size_t kLedgerSweepRows = 1000;
+constexpr std::chrono::seconds kLedgerSweepInterval{60};
 
 bool is_utf8(const std::string& text) {
   try {
@@ -36,10 +40,24 @@ std::string milliseconds(std::chrono::milliseconds value) {
 
 // A group's accepted events, in position order, and where the head goes.
 struct PgEventLog::Staged {
+  struct LedgerRow {
+    std::string command_id;
+    uint64_t first_position = 0;
+    uint64_t last_position = 0;
+    std::string fingerprint;
+    std::string request_id;
+  };
   std::vector<EventEnvelope> events;
   std::vector<std::string> payloads;  // the sealed envelope of each event
   uint64_t last_position = 0;
   std::string last_hash;
+  std::vector<LedgerRow> ledger;  // the group's own row first
+};
+
+// What the ledger holds of a command_id.
+struct LedgerEntry {
+  std::string fingerprint;
+  uint64_t last_position = 0;
 };
 
 Result<PgConnection*> PgEventLog::writer_connection() {
@@ -203,14 +221,32 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
       "SELECT s.stream, (SELECT e.version FROM events e WHERE e.stream = s.stream "
       "ORDER BY e.version DESC LIMIT 1) FROM unnest($1::text[]) AS s(stream)",
       PgParams().text_array(streams));
-  if (!found.ok()) {
-    abandon_hold(found.error());
-    for (size_t i = 0; i < requests.size(); ++i) results.push_back(found.error());
+  auto fail_all = [&](const Error& error) {
+    abandon_hold(error);
+    results.assign(requests.size(), error);
     record(requests.size(), 0, 0, false);
-    return results;
-  }
+    return std::move(results);
+  };
+  if (!found.ok()) return fail_all(found.error());
   for (int row = 0; row < found->rows(); ++row) {
     if (!found->is_null(row, 1)) versions[found->text(row, 0)] = found->u64(row, 1);  // NULL: new
+  }
+  // Commands that must not be carried out twice: what the ledger remembers of them.
+  std::vector<std::string> command_ids;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    if (!invalid[r] && !requests[r].command_id.empty())
+      command_ids.push_back(requests[r].command_id);
+  }
+  std::unordered_map<std::string, LedgerEntry> applied;
+  if (!command_ids.empty()) {
+    auto rows = writer_->query(
+        "SELECT command_id, fingerprint, last_position FROM command_ledger "
+        "WHERE command_id = ANY($1::text[]) "
+        "AND committed_at > now() - $2::bigint * interval '1 millisecond'",
+        PgParams().text_array(command_ids).number(kCommandLedgerRetentionMs));
+    if (!rows.ok()) return fail_all(rows.error());
+    for (int row = 0; row < rows->rows(); ++row)
+      applied[rows->text(row, 0)] = LedgerEntry{rows->text(row, 1), rows->u64(row, 2)};
   }
 
   Staged staged;
@@ -222,6 +258,14 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
     if (invalid[r]) {
       results.push_back(*invalid[r]);
       continue;
+    }
+    if (!request.command_id.empty()) {
+      if (auto done = applied.find(request.command_id); done != applied.end()) {
+        results.push_back(done->second.fingerprint == request.command_fingerprint
+                              ? command_already_applied(done->second.last_position)
+                              : command_fingerprint_differs());
+        continue;
+      }
     }
     std::vector<uint64_t> current;
     std::optional<Error> conflict;
@@ -277,6 +321,11 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
     }
     for (size_t i = 0; i < request.streams.size(); ++i)
       versions[request.streams[i].stream] = current[i] + request.streams[i].events.size();
+    if (!request.command_id.empty()) {
+      applied[request.command_id] = LedgerEntry{request.command_fingerprint, position};
+      staged.ledger.push_back({request.command_id, staged.last_position + 1, position,
+                               request.command_fingerprint, request.request_id});
+    }
     staged.last_position = position;
     staged.last_hash = hash;
     for (size_t i = 0; i < result.events.size(); ++i) {
@@ -292,13 +341,29 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
     record(requests.size(), accepted, 0, true);
     return results;
   }
+  const std::string group_id = fmt::format("group/{}/{}", node_id_, ++groups_written_);
+  staged.ledger.insert(staged.ledger.begin(), Staged::LedgerRow{group_id, head_position_ + 1,
+                                                                staged.last_position, "", ""});
   delivery_->reserve(head_position_ + 1);
-  Status written = write_group(staged);
+  bool commit_sent = false;
+  Status written = write_group(staged, &commit_sent);
+  if (!written.ok()) {
+    abandon_hold(written.error());
+    // A COMMIT whose answer was lost may have landed: the ledger tells.
+    if (commit_sent) {
+      Result<bool> landed = group_landed(group_id);
+      if (landed.ok() && *landed) {
+        head_position_ = staged.last_position;
+        head_hash_ = staged.last_hash;
+        written = ok_status();
+      }
+    }
+  }
   record(requests.size(), accepted, staged.events.size(), written.ok());
   if (!written.ok()) {
-    // Nothing of the group is known to be committed (a lost COMMIT may still
-    // have landed; the tail then delivers it like anyone else's events).
-    abandon_hold(written.error());
+    // Nothing of the group is known to be committed (if the ledger could not
+    // be asked, it may still have landed: the tail then delivers it like
+    // anyone else's events).
     delivery_->release();
     Error failure = written.error();
     if (failure.code != ErrorCode::service_unavailable) {
@@ -326,13 +391,37 @@ bool is_hex_digest(const std::string& text) {
 
 }  // namespace
 
-Status PgEventLog::write_group(const Staged& staged) {
+Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
+  *commit_sent = false;
   for (size_t from = 0; from < staged.events.size(); from += kRowsPerInsert) {
     const size_t to = std::min(staged.events.size(), from + kRowsPerInsert);
-    std::string sql =
+    std::string sql;
+    PgParams params;
+    if (from == 0) {
+      // The ledger's rows ride on the first INSERT: no round trip of their own.
+      std::vector<std::string> ids, firsts, lasts, fingerprints, request_ids;
+      for (const Staged::LedgerRow& row : staged.ledger) {
+        ids.push_back(row.command_id);
+        firsts.push_back(std::to_string(row.first_position));
+        lasts.push_back(std::to_string(row.last_position));
+        fingerprints.push_back(row.fingerprint);
+        request_ids.push_back(row.request_id);
+      }
+      sql =
+          "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, "
+          "last_position, fingerprint, request_id, node_id) SELECT l.c, l.f, l.t, l.p, l.r, $6 "
+          "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) "
+          "AS l(c, f, t, p, r)) ";
+      params.text_array(ids)
+          .text_array(firsts)
+          .text_array(lasts)
+          .text_array(fingerprints)
+          .text_array(request_ids)
+          .text(node_id_);
+    }
+    sql +=
         "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
         "request_id, prev_hash, hash, payload) VALUES ";
-    PgParams params;
     for (size_t i = from; i < to; ++i) {
       const EventEnvelope& e = staged.events[i];
       const size_t p = params.size();
@@ -365,15 +454,49 @@ Status PgEventLog::write_group(const Staged& staged) {
   if (!is_hex_digest(staged.last_hash)) {
     return Error::make(ErrorCode::internal_error, "a hash that is not a hex digest");
   }
-  auto committed =
-      writer_->exec(fmt::format("UPDATE log_head SET last_position = {0}, last_hash = '{1}'; "
-                                "SELECT pg_notify('{2}', '{0}'); COMMIT",
-                                staged.last_position, staged.last_hash, kChannel));
+  *commit_sent = true;
+  auto committed = writer_->exec(
+      fmt::format("{3}UPDATE log_head SET last_position = {0}, last_hash = '{1}'; "
+                  "SELECT pg_notify('{2}', '{0}'); COMMIT",
+                  staged.last_position, staged.last_hash, kChannel, ledger_sweep_sql()));
   if (!committed.ok()) return committed.error();
+  if (options_.lose_commit_answer_for_testing && options_.lose_commit_answer_for_testing()) {
+    writer_.reset();
+    writer_pid_ = 0;
+    return Error::make(ErrorCode::service_unavailable, "injected loss of the COMMIT's answer");
+  }
   head_position_ = staged.last_position;
   head_hash_ = staged.last_hash;
   writable_ = true;
   return ok_status();
+}
+
+// Once a minute, a bounded delete of the ledger's expired rows.
+std::string PgEventLog::ledger_sweep_sql() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_ledger_sweep_) return "";
+  next_ledger_sweep_ = now + kLedgerSweepInterval;
+  return fmt::format(
+      "DELETE FROM command_ledger WHERE ctid IN (SELECT ctid FROM command_ledger "
+      "WHERE committed_at < now() - interval '{} milliseconds' LIMIT {}); ",
+      kCommandLedgerRetentionMs, kLedgerSweepRows);
+}
+
+Result<bool> PgEventLog::group_landed(const std::string& group_id) {
+  auto connection = writer_connection();
+  if (!connection.ok()) return connection.error();
+  PgConnection& writer = **connection;
+  auto locked = writer.exec("BEGIN; SELECT 1 FROM log_head FOR UPDATE");
+  Result<PgResult> found = locked.ok()
+                               ? writer.query("SELECT 1 FROM command_ledger WHERE command_id = $1",
+                                              PgParams().text(group_id))
+                               : Result<PgResult>(locked.error());
+  if (!found.ok()) {
+    abandon_hold(found.error());
+    return found.error();
+  }
+  writer.exec("ROLLBACK").ok();
+  return found->rows() > 0;
 }
 
 void PgEventLog::record(uint64_t requests, uint64_t accepted, uint64_t events, bool written) {

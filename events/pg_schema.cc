@@ -71,6 +71,24 @@ CREATE TABLE nodes (
   last_heartbeat timestamptz NOT NULL DEFAULT now()
 );
 )sql",
+      // 2: the command ledger. One row per committed group (command_id
+      // "group/<node>/<n>": whether a COMMIT whose answer was lost landed) and
+      // one per command sent with an Idempotency-Key ("key/<slot>": a retry is
+      // never carried out twice, whichever node it reaches). Written in the
+      // group's transaction; rows older than 24 hours are deleted.
+      R"sql(
+CREATE TABLE command_ledger (
+  command_id     text        NOT NULL,
+  first_position bigint      NOT NULL,
+  last_position  bigint      NOT NULL,
+  fingerprint    text        NOT NULL,
+  request_id     text        NOT NULL,
+  node_id        text        NOT NULL,
+  committed_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (command_id, first_position)
+);
+CREATE INDEX command_ledger_by_time ON command_ledger (committed_at);
+)sql",
   };
   return all;
 }

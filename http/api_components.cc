@@ -307,7 +307,7 @@ constexpr char kComponents[] = R"json({
       "timestamp": {"$ref": "#/components/schemas/Timestamp"},
       "instance": {"type": "string", "description": "The request path."},
       "request_id": {"type": "string", "minLength": 1},
-      "reason": {"type": "string", "minLength": 1, "description": "A stable machine reason. Every 403 has one: owner_required, owner_or_manager_required, read_only_credential, publishable_key_scope, user_credential_required, key_role_exceeds_authority, csrf_token_missing, csrf_token_mismatch, reauthentication_required. Some 409s too: last_owner, key_limit, idempotency_in_flight."},
+      "reason": {"type": "string", "minLength": 1, "description": "A stable machine reason. Every 403 has one: owner_required, owner_or_manager_required, read_only_credential, publishable_key_scope, user_credential_required, key_role_exceeds_authority, csrf_token_missing, csrf_token_mismatch, reauthentication_required. Some 409s too: last_owner, key_limit, idempotency_in_flight, idempotency_already_applied."},
       "errors": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/FieldError"}, "description": "validation_error only: one entry per bad field, path or query parameter."},
       "retry_after_seconds": {"type": "integer", "minimum": 1, "description": "rate_limited only."}
     }

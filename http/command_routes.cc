@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "domain/views.h"
+#include "events/append_rules.h"
 #include "http/account_service.h"
 #include "http/api_description.h"
 #include "http/command_bodies.h"
@@ -174,6 +175,8 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
       CommandInput{operation, &context.path_params, body ? &*body : nullptr, *if_match});
   if (!command.ok()) return fail(command.error());
 
+  CommandRequest request{std::move(*command), caller, {}, context.request_id};
+  std::string claimed_slot;
   if (std::optional<std::string_view> key = context.request.headers.find("Idempotency-Key");
       key && parts_.idempotency) {
     std::string fingerprint =
@@ -191,14 +194,16 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
                                 "A request with this Idempotency-Key is still in progress.",
                                 "idempotency_in_flight"));
       case Outcome::mismatch:
-        return fail(
-            Error::validation("Idempotency-Key", "was already used with a different request"));
+        return fail(command_fingerprint_differs());
       case Outcome::replay: {
         Response replayed = std::move(claim.stored);
         replayed.headers.set("Idempotency-Replayed", "true");
         return reply.send(std::move(replayed));
       }
       case Outcome::proceed:
+        request.command_id = "key/" + claim.slot;
+        request.command_fingerprint = fingerprint;
+        claimed_slot = claim.slot;
         reply = remembering(reply, parts_.idempotency, claim.slot, fingerprint, context);
         break;
     }
@@ -206,8 +211,15 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
 
   KeyUsageTracker* usage = parts_.key_usage;
   parts_.pipeline->submit(
-      CommandRequest{std::move(*command), caller, {}, context.request_id},
-      [reply, operation, usage, problem_context = context](Result<CommandOutcome> outcome) {
+      std::move(request),
+      [reply, unremembered = passed->reply, claimed_slot, idempotency = parts_.idempotency,
+       operation, usage, problem_context = context](Result<CommandOutcome> outcome) {
+        if (!outcome.ok() && outcome.error().reason == kCommandAlreadyAppliedReason) {
+          // Another node (or an earlier life of this one) carried the key's
+          // request out: its answer, not this refusal, is what the key keeps.
+          idempotency->release(claimed_slot);
+          return unremembered.send(problem_context.problem(outcome.error()));
+        }
         if (!outcome.ok()) return reply.send(problem_context.problem(outcome.error()));
         Result<Response> response = render(operation, *outcome, usage);
         if (!response.ok()) return reply.send(problem_context.problem(response.error()));

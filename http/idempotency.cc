@@ -141,6 +141,10 @@ void IdempotencyStore::finish(const std::string& slot, const std::string& finger
     (void)store_.side_put(kSpace,
                           {{record_key(slot), record.dump()}, {expiry_key(now_ms, slot), ""}});
   }
+  release(slot);
+}
+
+void IdempotencyStore::release(const std::string& slot) {
   std::lock_guard<std::mutex> lock(mutex_);
   in_flight_.erase(slot);
 }

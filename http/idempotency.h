@@ -19,7 +19,12 @@
 //
 // That space is written without a sync: after a crash, a retry of a write whose
 // answer was not yet stored runs again, and the domain's rules (an email already a
-// member, a revoked key) answer it as a repeat would be answered.
+// member, a revoked key) answer it as a repeat would be answered. On a shared
+// store the command ledger closes that gap, and the one between nodes (each
+// knows only its own requests in flight): the write carries its slot as its
+// command id, and the ledger refuses to carry out a retry of a committed one
+// (409, reason idempotency_already_applied; nothing kept, so a later retry
+// replays the first answer once it is stored).
 #pragma once
 
 #include <cstdint>
@@ -59,6 +64,9 @@ class IdempotencyStore {
   // without any secret it carries, and releases the slot.
   void finish(const std::string& slot, const std::string& fingerprint, const Response& response,
               int64_t now_ms);
+
+  // Releases the slot without keeping any answer (a later retry runs again).
+  void release(const std::string& slot);
 
   // Deletes up to `max` records whose 24 hours have passed at `now_ms`, oldest
   // first (and records of the first format); returns how many it deleted.

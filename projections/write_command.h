@@ -21,6 +21,11 @@ struct CommandRequest {
   std::optional<Caller> caller;  // nullopt: the operator (accountctl)
   std::string operator_name;     // names the operator in events when caller is nullopt
   std::string request_id;        // stamped on every event the command appends
+  // Set for a write sent with an Idempotency-Key: the command's id and its
+  // request's fingerprint (AppendRequest::command_id), so that a store with a
+  // command ledger never carries out a retry of it twice.
+  std::string command_id;
+  std::string command_fingerprint;
 };
 
 struct CommandOutcome {

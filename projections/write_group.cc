@@ -149,6 +149,8 @@ Status WriteGroup::apply_provisionally(Staged& staged, size_t index) {
   append.actor = actor_of(request);
   append.request_id = request.request_id;
   append.occurred_at_ms = staged.now_ms;
+  append.command_id = request.command_id;
+  append.command_fingerprint = request.command_fingerprint;
   staged.wrote_provisionally = true;
   for (const StreamAppend& stream : append.streams) {
     staged.touched.push_back(stream.stream);

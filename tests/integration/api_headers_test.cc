@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(browsers_of_allowed_origins_may_call_what_a_publishable_key
   const HeaderList ask = {{"Origin", kOrigin},
                           {"Access-Control-Request-Method", "GET"},
                           {"Access-Control-Request-Headers", "x-api-key"}};
-  for (const std::string path : {std::string("/whoami"), "/organizations/" + w.org_a}) {
+  for (const std::string& path : {std::string("/whoami"), "/organizations/" + w.org_a}) {
     BOOST_TEST_CONTEXT(path) {
       // The preflight, with no credential, as browsers send it.
       const HttpResponse preflight = c.call("OPTIONS", path, kNobody, std::nullopt, ask);
@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(no_other_origin_route_or_method_gets_cors_headers) {
                                   {{"Origin", kOrigin}, {"Access-Control-Request-Method", "PUT"}});
   BOOST_TEST(!put.header("Access-Control-Allow-Methods").has_value());
   // Other routes: no preflight (405) and no CORS header at all, even for an allowed origin.
-  for (const std::string path :
+  for (const std::string& path :
        {std::string("/organizations"), "/organizations/" + w.org_a + "/members",
         std::string("/api-keys"), std::string("/preferences")}) {
     BOOST_TEST_CONTEXT(path) {

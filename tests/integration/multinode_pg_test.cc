@@ -214,6 +214,56 @@ namespace {
 
 // Invites of new emails, as fast as one client goes, until told to stop;
 // remembers every email a node acknowledged.
+// A client that retries a keyed write on the other node while the first is
+// still running (or whose first answer was lost) gets one effect: the nodes
+// share no requests in flight, the command ledger in the store settles it.
+BOOST_AUTO_TEST_CASE(a_keyed_write_retried_on_both_nodes_at_once_is_carried_out_once) {
+  TestDatabase db;
+  const Bootstrapped world = bootstrap(db.uri(), "keys@two.example");
+  Node a(db.uri()), b(db.uri());
+  const std::string keys = "/organizations/" + world.org_id + "/api-keys";
+  constexpr int kRounds = 12;
+  std::map<int, int> statuses;
+  uint64_t last = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const json body = {{"name", "retried " + std::to_string(round)}, {"role", "readonly"}};
+    const HeaderList key = {{"Idempotency-Key", "create-" + std::to_string(round)}};
+    auto on_a = std::async(std::launch::async,
+                           [&] { return a.call("POST", keys, world.api_key, body, key); });
+    auto on_b = std::async(std::launch::async,
+                           [&] { return b.call("POST", keys, world.api_key, body, key); });
+    for (const HttpResponse& answer : {on_a.get(), on_b.get()}) {
+      ++statuses[answer.status];
+      if (answer.status == 409) {
+        const json problem = body_of(answer);
+        BOOST_TEST((problem["reason"] == "idempotency_already_applied" ||
+                    problem["reason"] == "idempotency_in_flight"),
+                   answer.body);
+      } else {
+        BOOST_TEST(answer.status == 200, answer.body);
+        if (answer.status == 200) last = std::max(last, position_of(answer));
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE("answers by status: 200 x" << statuses[200] << ", 409 x" << statuses[409]);
+  const HttpResponse listed = a.call("GET", keys + "?page_size=100", world.api_key, nullptr,
+                                     {{"X-Min-Position", std::to_string(last)}});
+  BOOST_TEST_REQUIRE(listed.status == 200, listed.body);
+  const json page = body_of(listed);
+  std::map<std::string, int> made;
+  for (const json& k : page["data"]) ++made[k["name"].get<std::string>()];
+  for (int round = 0; round < kRounds; ++round)
+    BOOST_TEST(made["retried " + std::to_string(round)] == 1,
+               "round " << round << ": " << made["retried " + std::to_string(round)]);
+  // A retry after the first answer is stored replays it, on either node.
+  const HttpResponse replayed =
+      b.call("POST", keys, world.api_key, json{{"name", "retried 0"}, {"role", "readonly"}},
+             {{"Idempotency-Key", "create-0"}});
+  BOOST_TEST(replayed.status == 200, replayed.body);
+  BOOST_TEST(replayed.header("Idempotency-Replayed").value_or("") == "true");
+  expect_gapless_and_chained(db.uri());
+}
+
 struct InviteLoad {
   const Node& node;
   std::string org_path;
