@@ -17,6 +17,7 @@
 #include "events/open_mode.h"
 #include "events/result.h"
 #include "events/side_data_store.h"
+#include "events/snapshot_store.h"
 
 namespace closient {
 
@@ -57,6 +58,11 @@ class EventStore : public EventLog, public SideDataStore {
   // last few seconds (heartbeats), this one included when it follows; 1 for a
   // store only one process can write.
   virtual size_t live_nodes() { return 1; }
+  // The snapshots every process of a shared store writes and starts from
+  // (PostgreSQL's snapshots table), valid while the store is open; nullptr
+  // for a store only one process uses, whose snapshots are the data
+  // directory's files alone.
+  virtual SnapshotStore* shared_snapshots() { return nullptr; }
 };
 
 // Whether `where` names a PostgreSQL database (postgresql:// or postgres://).

@@ -29,6 +29,7 @@ PgEventLog::PgEventLog(std::string uri, PgOptions options)
       options_(std::move(options)),
       node_id_(make_node_id()),
       readers_(uri_, "accountd reader", std::max<size_t>(options_.read_connections, 1)),
+      snapshots_(readers_, node_id_, options_.mode),
       hold_(write_mutex_, std::defer_lock) {}
 
 Result<std::unique_ptr<PgEventLog>> PgEventLog::open(const std::string& uri, PgOptions options) {

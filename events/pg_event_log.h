@@ -11,8 +11,9 @@
 // Every delivery goes through one CommitDelivery: in order, gapless, once.
 //
 // Connections: one for the writer (used only under write_mutex_), one for the
-// tail, a small pool for reads and side data. A lost connection fails what was
-// using it with service_unavailable and is made again on the next call.
+// tail, a small pool for reads, side data and shared snapshots. A lost
+// connection fails what was using it with service_unavailable and is made again
+// on the next call.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "events/commit_delivery.h"
 #include "events/event_store.h"
 #include "events/pg_connection.h"
+#include "events/pg_snapshot_store.h"
 
 namespace closient {
 
@@ -89,6 +91,7 @@ class PgEventLog : public EventStore {
   OpenMode mode() const override { return options_.mode; }
   bool shared() const override { return true; }
   size_t live_nodes() override;
+  SnapshotStore* shared_snapshots() override { return &snapshots_; }
 
   // The last position handed to the commit observer.
   uint64_t delivered_position() const { return delivery_->delivered(); }
@@ -130,6 +133,7 @@ class PgEventLog : public EventStore {
   const PgOptions options_;
   const std::string node_id_;
   PgConnectionPool readers_;
+  PgSnapshotStore snapshots_;  // on readers_' connections
   std::unique_ptr<CommitDelivery> delivery_;
 
   // The writer: write_mutex_ guards writer_, head_*; a hold keeps it locked

@@ -1,5 +1,6 @@
 #include "projections/replay.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -135,39 +136,89 @@ Result<std::string> hash_at(EventLog& log, uint64_t position) {
   return hash;
 }
 
-Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
-                                       const std::function<void(const std::string&)>& note) {
+namespace {
+
+using Note = std::function<void(const std::string&)>;
+
+struct Candidate {
+  uint64_t position;
+  const SnapshotStore* store;
+};
+
+// Every snapshot of every store, newest first; at one position, in the order
+// of the stores.
+std::vector<Candidate> candidates_of(const std::vector<const SnapshotStore*>& stores,
+                                     const Note& note) {
+  std::vector<Candidate> candidates;
+  for (const SnapshotStore* store : stores) {
+    if (!store) continue;
+    Result<std::vector<uint64_t>> positions = store->positions();
+    if (!positions.ok()) {
+      note("snapshots cannot be listed: " + positions.error().detail + "; none of them used");
+      continue;
+    }
+    for (uint64_t position : *positions) candidates.push_back({position, store});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.position > b.position; });
+  return candidates;
+}
+
+// The state of one snapshot when it passes every check, else nullptr (and
+// one note saying why). An error only when the log cannot be read.
+Result<std::unique_ptr<ServingState>> checked_snapshot(EventLog& log, uint64_t head,
+                                                       const Candidate& candidate,
+                                                       uint64_t* state_version, const Note& note) {
+  const std::string name = candidate.store->name_of(candidate.position);
+  std::unique_ptr<ServingState> refused;
+  if (candidate.position > head) {
+    note(name + " is ahead of the log (position " + std::to_string(head) + "); ignored");
+    return refused;
+  }
+  Result<StoredSnapshot> stored = candidate.store->read(candidate.position);
+  if (!stored.ok()) {
+    note(name + " cannot be read: " + stored.error().detail + "; ignored");
+    return refused;
+  }
+  Result<std::string> logged = hash_at(log, candidate.position);
+  if (!logged.ok()) return logged.error();
+  // A hash recorded beside the bytes is checked before they are decoded: a
+  // snapshot of another history is refused without the work.
+  if (!stored->hash.empty() && stored->hash != *logged) {
+    note(name + " does not match the log at its position; ignored");
+    return refused;
+  }
+  Result<std::unique_ptr<ServingState>> state = decode_snapshot(stored->bytes, state_version);
+  if (!state.ok()) {
+    note(name + " is refused: " + state.error().detail + "; ignored");
+    return refused;
+  }
+  if ((*state)->position() != candidate.position || *logged != (*state)->last_hash()) {
+    note(name + " does not match the log at its position; ignored");
+    return refused;
+  }
+  return std::move(state).value();
+}
+
+}  // namespace
+
+Result<LoadedState> load_serving_state(EventLog& log,
+                                       const std::vector<const SnapshotStore*>& stores,
+                                       const Note& note) {
   LoadedState loaded;
   const uint64_t head = log.last_position();
-  for (uint64_t position : snapshots.positions()) {
-    const std::string name = snapshots.path_of(position);
-    if (position > head) {
-      note("snapshot " + name + " is ahead of the log (position " + std::to_string(head) +
-           "); ignored");
-      continue;
-    }
-    Result<std::string> bytes = snapshots.read(position);
-    if (!bytes.ok()) {
-      note("snapshot " + name + " cannot be read: " + bytes.error().detail + "; ignored");
-      continue;
-    }
+  for (const Candidate& candidate : candidates_of(stores, note)) {
     uint64_t state_version = 0;
-    Result<std::unique_ptr<ServingState>> state = decode_snapshot(*bytes, &state_version);
-    if (!state.ok()) {
-      note(name + ": " + state.error().detail + "; ignored");
-      continue;
-    }
-    Result<std::string> logged = hash_at(log, (*state)->position());
-    if (!logged.ok()) return logged.error();
-    if ((*state)->position() != position || *logged != (*state)->last_hash()) {
-      note("snapshot " + name + " does not match the log at its position; ignored");
-      continue;
-    }
+    Result<std::unique_ptr<ServingState>> state =
+        checked_snapshot(log, head, candidate, &state_version, note);
+    if (!state.ok()) return state.error();
+    if (!*state) continue;
     loaded.state = std::move(state).value();
-    loaded.snapshot_position = position;
+    loaded.snapshot_position = candidate.position;
+    loaded.snapshot_name = candidate.store->name_of(candidate.position);
     loaded.stale = state_version != kServingStateVersion;
     if (loaded.stale) {
-      note("snapshot " + name + " was made by serving-state version " +
+      note(loaded.snapshot_name + " was made by serving-state version " +
            std::to_string(state_version) + ", not " + std::to_string(kServingStateVersion) +
            ": served while a fresh state is rebuilt beside it");
     }
@@ -178,6 +229,11 @@ Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snaps
   if (!replayed.ok()) return replayed.error();
   loaded.replay = *replayed;
   return loaded;
+}
+
+Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
+                                       const Note& note) {
+  return load_serving_state(log, std::vector<const SnapshotStore*>{&snapshots}, note);
 }
 
 }  // namespace closient

@@ -7,17 +7,17 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/event_log.h"
 #include "events/result.h"
+#include "events/snapshot_store.h"
 #include "projections/serving_state.h"
-
-namespace closient {
-class LiveState;
-}
 #include "projections/snapshot.h"
 
 namespace closient {
+
+class LiveState;
 
 struct ReplayReport {
   uint64_t events = 0;        // applied
@@ -36,15 +36,22 @@ Result<ReplayReport> replay_log(EventLog& log, ServingState& state,
 struct LoadedState {
   std::unique_ptr<ServingState> state;
   uint64_t snapshot_position = 0;  // 0: no usable snapshot, a full replay
+  std::string snapshot_name;       // the one used (SnapshotStore::name_of), or ""
   // The snapshot was made by another kServingStateVersion: serve it, but
   // rebuild beside it (rebuild_online) and switch.
   bool stale = false;
   ReplayReport replay;
 };
 
-// The newest snapshot that decodes and agrees with the log (the event at its
-// position carries its hash), plus the log after it; else a full replay.
-// Each snapshot refused is reported through `note` in one line.
+// The newest snapshot among `stores` that decodes and agrees with the log
+// (the event at its position carries its hash, and the hash a store records
+// beside the bytes, if any), plus the log after it; else a full replay. At one
+// position the stores are tried in the order given (a node's files before the
+// shared table). Each snapshot refused, and each store that cannot be listed,
+// is reported through `note` in one line.
+Result<LoadedState> load_serving_state(EventLog& log,
+                                       const std::vector<const SnapshotStore*>& stores,
+                                       const std::function<void(const std::string&)>& note);
 Result<LoadedState> load_serving_state(EventLog& log, const SnapshotStore& snapshots,
                                        const std::function<void(const std::string&)>& note);
 

@@ -1,16 +1,16 @@
 // Snapshots of the serving state (format in events/FORMAT.md, "Snapshots"):
 // versioned, checksummed, naming the log position and hash they reflect. Start
 // = newest valid snapshot + replay of the log after it; a snapshot that fails
-// any check is reported and ignored, never trusted.
+// any check is reported and ignored, never trusted. Where they are kept:
+// events/snapshot_store.h.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "events/result.h"
+#include "events/snapshot_store.h"
 #include "projections/serving_state.h"
 
 namespace closient {
@@ -33,23 +33,8 @@ std::string encode_snapshot(const ServingState& state,
 Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes,
                                                       uint64_t* state_version = nullptr);
 
-// Snapshot files of one data directory: <data>/snapshots/<position, 20 digits>.snap.
-class SnapshotStore {
- public:
-  explicit SnapshotStore(std::string data_dir);
-
-  // Writes a snapshot durably: temporary file, fsync, rename, fsync of the
-  // directory; then keeps only the newest `keep` snapshots. Files are 0600.
-  Status write(const std::string& bytes, uint64_t position, size_t keep = 2);
-
-  // Positions of the snapshots present, newest first.
-  std::vector<uint64_t> positions() const;
-  Result<std::string> read(uint64_t position) const;
-  std::string path_of(uint64_t position) const;
-  const std::string& directory() const { return dir_; }
-
- private:
-  std::string dir_;
-};
+// What a SnapshotStore keeps of `state`: its bytes, position and last hash.
+StoredSnapshot snapshot_of(const ServingState& state,
+                           uint64_t state_version = kServingStateVersion);
 
 }  // namespace closient

@@ -368,4 +368,8 @@ Result<std::unique_ptr<ServingState>> decode_snapshot(const std::string& bytes,
   return state;
 }
 
+StoredSnapshot snapshot_of(const ServingState& state, uint64_t state_version) {
+  return StoredSnapshot{state.position(), state.last_hash(), encode_snapshot(state, state_version)};
+}
+
 }  // namespace closient

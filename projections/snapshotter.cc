@@ -4,10 +4,11 @@
 
 namespace closient {
 
-Snapshotter::Snapshotter(const LiveState& state, SnapshotStore& store, uint64_t written_position,
-                         SnapshotterOptions options, std::function<void(const std::string&)> note)
+Snapshotter::Snapshotter(const LiveState& state, std::vector<SnapshotStore*> stores,
+                         uint64_t written_position, SnapshotterOptions options,
+                         std::function<void(const std::string&)> note)
     : state_(state),
-      store_(store),
+      stores_(std::move(stores)),
       options_(options),
       note_(std::move(note)),
       last_position_(written_position) {}
@@ -41,14 +42,13 @@ Status Snapshotter::snapshot_now(bool even_if_unchanged) {
   std::lock_guard<std::mutex> one_at_a_time(write_mutex_);
   if (!even_if_unchanged && state_.position() == last_position()) return ok_status();
   const auto started = std::chrono::steady_clock::now();
-  std::string bytes;
-  uint64_t position = 0;
+  StoredSnapshot snapshot;
   {
     LiveState::View view = state_.read();
-    position = view->position();
-    bytes = encode_snapshot(*view);
+    snapshot = snapshot_of(*view);
   }
-  Status written = store_.write(bytes, position);
+  const uint64_t position = snapshot.position;
+  Status written = write_everywhere(snapshot);
   if (!written.ok()) return written;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -59,7 +59,21 @@ Status Snapshotter::snapshot_now(bool even_if_unchanged) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     note_(fmt::format("snapshot at position {} written ({} bytes, {:.0f} ms)", position,
-                      bytes.size(), ms));
+                      snapshot.bytes.size(), ms));
+  }
+  return ok_status();
+}
+
+Status Snapshotter::write_everywhere(const StoredSnapshot& snapshot) {
+  std::vector<std::pair<const SnapshotStore*, Error>> failed;
+  for (SnapshotStore* store : stores_) {
+    Status written = store->write(snapshot);
+    if (!written.ok()) failed.emplace_back(store, written.error());
+  }
+  if (failed.size() == stores_.size() && !failed.empty()) return failed.front().second;
+  // Taken somewhere a start finds it: the others' failures are worth a line.
+  for (const auto& [store, error] : failed) {
+    if (note_) note_(store->name_of(snapshot.position) + " not written: " + error.detail);
   }
   return ok_status();
 }

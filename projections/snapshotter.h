@@ -1,7 +1,8 @@
 // Writes snapshots of the live state in the background: after every
 // `every_events` events, or after `every_interval` when anything changed, and
 // once more at stop. The state is encoded under the read lock (a consistent
-// cut at one position); the file is written and synced outside it.
+// cut at one position); the stores are written outside it, on this thread, so
+// neither a file's fsync nor a shared store's transaction delays a write.
 #pragma once
 
 #include <chrono>
@@ -11,7 +12,9 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "events/snapshot_store.h"
 #include "projections/live_state.h"
 #include "projections/snapshot.h"
 
@@ -25,8 +28,11 @@ struct SnapshotterOptions {
 
 class Snapshotter {
  public:
-  // `note` receives one line per snapshot written or failed.
-  Snapshotter(const LiveState& state, SnapshotStore& store, uint64_t written_position,
+  // Each snapshot goes to every one of `stores`, in order (a node's files,
+  // then on a shared store the table the other nodes start from); it counts
+  // as written when one of them took it. `note` receives one line per
+  // snapshot written or failed, and per store that failed when another took it.
+  Snapshotter(const LiveState& state, std::vector<SnapshotStore*> stores, uint64_t written_position,
               SnapshotterOptions options, std::function<void(const std::string&)> note);
   ~Snapshotter();  // stop()
 
@@ -39,9 +45,10 @@ class Snapshotter {
 
  private:
   void run();
+  Status write_everywhere(const StoredSnapshot& snapshot);
 
   const LiveState& state_;
-  SnapshotStore& store_;
+  const std::vector<SnapshotStore*> stores_;
   const SnapshotterOptions options_;
   std::function<void(const std::string&)> note_;
 

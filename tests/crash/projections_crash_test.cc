@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "events/keys.h"
+#include "projections/snapshot_files.h"
 #include "projections/snapshotter.h"
 #include "unit/projections_random_commands.h"
 
@@ -27,11 +28,11 @@ namespace {
   try {
     ProjectedWorld w(Durability::always, dir);
     RandomTraffic traffic(w, seed);
-    SnapshotStore snapshots(dir);
+    SnapshotFiles snapshots(dir);
     SnapshotterOptions often;
     often.every_events = 25;
     often.poll = std::chrono::milliseconds(1);
-    Snapshotter snapshotter(*w.state, snapshots, 0, often, {});
+    Snapshotter snapshotter(*w.state, {&snapshots}, 0, often, {});
     snapshotter.start();
     const auto orphaned = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < orphaned) {
@@ -112,8 +113,8 @@ BOOST_AUTO_TEST_CASE(the_start_state_matches_the_log_after_kill_9_mid_snapshot) 
     BOOST_TEST_MESSAGE("round " << round << ": " << log.last_position() << " events, " << acked
                                 << " acknowledged");
     BOOST_TEST(log.last_position() >= acked);  // nothing acknowledged is lost
-    SnapshotStore snapshots(path);
-    BOOST_TEST(!snapshots.positions().empty());  // the child did write some
+    SnapshotFiles snapshots(path);
+    BOOST_TEST(!snapshots.positions()->empty());  // the child did write some
     std::vector<std::string> notes;
     auto loaded =
         load_serving_state(log, snapshots, [&](const std::string& line) { notes.push_back(line); });

@@ -9,6 +9,7 @@
 
 #include "api_support.h"
 #include "projections/snapshot.h"
+#include "projections/snapshot_files.h"
 
 using namespace closient::testing;
 using namespace api_test;
@@ -38,9 +39,9 @@ BOOST_AUTO_TEST_CASE(a_restart_starts_from_the_snapshot_written_at_stop) {
     ServerProcess server({}, data);
     BOOST_TEST(server.stop() == 0);
   }
-  closient::SnapshotStore snapshots(data);
-  BOOST_REQUIRE(!snapshots.positions().empty());
-  const uint64_t at = snapshots.positions().front();
+  closient::SnapshotFiles snapshots(data);
+  BOOST_REQUIRE(!snapshots.positions()->empty());
+  const uint64_t at = snapshots.positions()->front();
   ServerProcess again({}, data);
   const std::string started = again.stderr_text();
   BOOST_TEST(
@@ -54,13 +55,12 @@ BOOST_AUTO_TEST_CASE(a_stale_snapshot_is_served_while_an_online_rebuild_replaces
   const std::string data = dir.sub("data");
   populate(data);
   { BOOST_TEST(ServerProcess({}, data).stop() == 0); }
-  closient::SnapshotStore snapshots(data);
-  const uint64_t at = snapshots.positions().front();
+  closient::SnapshotFiles snapshots(data);
+  const uint64_t at = snapshots.positions()->front();
   auto state = closient::decode_snapshot(read_bytes(snapshots.path_of(at)));
   BOOST_REQUIRE(state.ok());
   BOOST_REQUIRE(
-      snapshots.write(closient::encode_snapshot(**state, closient::kServingStateVersion + 1), at)
-          .ok());
+      snapshots.write(closient::snapshot_of(**state, closient::kServingStateVersion + 1)).ok());
 
   ServerProcess server({}, data);
   Client client(server.port());
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_stale_snapshot_is_served_while_an_online_rebuild_replaces
   // The snapshot now on disk is of the current rules.
   uint64_t version = 0;
   BOOST_REQUIRE(closient::decode_snapshot(
-                    read_bytes(snapshots.path_of(snapshots.positions().front())), &version)
+                    read_bytes(snapshots.path_of(snapshots.positions()->front())), &version)
                     .ok());
   BOOST_TEST(version == closient::kServingStateVersion);
 }

@@ -10,6 +10,7 @@
 
 #include "domain/event_types.h"
 #include "projections/snapshot.h"
+#include "projections/snapshot_files.h"
 #include "projections_model_check.h"
 #include "projections_random_commands.h"
 
@@ -86,9 +87,9 @@ BOOST_AUTO_TEST_CASE(a_start_from_snapshot_and_tail_equals_a_full_replay) {
   ProjectedWorld w;
   RandomTraffic traffic(w, 11);
   traffic.run(800);
-  SnapshotStore snapshots(w.dir());
+  SnapshotFiles snapshots(w.dir());
   const uint64_t at = w.state->position();
-  BOOST_REQUIRE(snapshots.write(encode_snapshot(*w.state->read()), at).ok());
+  BOOST_REQUIRE(snapshots.write(snapshot_of(*w.state->read())).ok());
   traffic.run(800);  // the tail
   BOOST_REQUIRE(w.log->last_position() > at);
 
@@ -121,8 +122,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_snapshot_is_reported_and_replaced_by_a_replay) {
     BOOST_TEST_CONTEXT(what) {
       BOOST_TEST(!decode_snapshot(bytes).ok());
       TempDir dir;
-      SnapshotStore snapshots(dir.path());
-      BOOST_REQUIRE(snapshots.write(bytes, at).ok());
+      SnapshotFiles snapshots(dir.path());
+      BOOST_REQUIRE(snapshots.write(StoredSnapshot{at, "", bytes}).ok());
       std::vector<std::string> notes;
       auto loaded = load_serving_state(*w.log, snapshots,
                                        [&](const std::string& line) { notes.push_back(line); });
@@ -141,12 +142,12 @@ BOOST_AUTO_TEST_CASE(a_snapshot_that_disagrees_with_the_log_is_never_trusted) {
   // Claims the right position with another hash: a log replaced under it.
   state->restore_position(state->position(), std::string(64, 'a'));
   TempDir dir;
-  SnapshotStore snapshots(dir.path());
-  BOOST_REQUIRE(snapshots.write(encode_snapshot(*state), state->position()).ok());
+  SnapshotFiles snapshots(dir.path());
+  BOOST_REQUIRE(snapshots.write(snapshot_of(*state)).ok());
   // And one from the future (a log restored from an older backup).
   auto ahead = full_replay(*w.log);
   ahead->restore_position(w.log->last_position() + 10, ahead->last_hash());
-  BOOST_REQUIRE(snapshots.write(encode_snapshot(*ahead), ahead->position()).ok());
+  BOOST_REQUIRE(snapshots.write(snapshot_of(*ahead)).ok());
   std::vector<std::string> notes;
   auto loaded = load_serving_state(*w.log, snapshots,
                                    [&](const std::string& line) { notes.push_back(line); });
@@ -158,10 +159,12 @@ BOOST_AUTO_TEST_CASE(a_snapshot_that_disagrees_with_the_log_is_never_trusted) {
 
 BOOST_AUTO_TEST_CASE(snapshot_files_are_private_and_only_the_newest_are_kept) {
   TempDir dir;
-  SnapshotStore snapshots(dir.path());
+  SnapshotFiles snapshots(dir.path());
   ServingState empty;
-  for (uint64_t p : {5, 9, 12}) BOOST_REQUIRE(snapshots.write(encode_snapshot(empty), p).ok());
-  BOOST_TEST((snapshots.positions() == std::vector<uint64_t>{12, 9}));
+  for (uint64_t p : {5, 9, 12}) {
+    BOOST_REQUIRE(snapshots.write(StoredSnapshot{p, "", encode_snapshot(empty)}).ok());
+  }
+  BOOST_TEST((*snapshots.positions() == std::vector<uint64_t>{12, 9}));
   struct stat file {};
   BOOST_REQUIRE(::stat(snapshots.path_of(12).c_str(), &file) == 0);
   BOOST_TEST((file.st_mode & 0777) == 0600u);
@@ -236,10 +239,9 @@ BOOST_AUTO_TEST_CASE(a_snapshot_of_older_apply_rules_is_served_and_rebuilt_onlin
   ProjectedWorld w;
   RandomTraffic traffic(w, 23);
   traffic.run(800);
-  SnapshotStore snapshots(w.dir());
+  SnapshotFiles snapshots(w.dir());
   const uint64_t at = w.state->position();
-  BOOST_REQUIRE(
-      snapshots.write(encode_snapshot(*w.state->read(), kServingStateVersion + 1), at).ok());
+  BOOST_REQUIRE(snapshots.write(snapshot_of(*w.state->read(), kServingStateVersion + 1)).ok());
   w.reopen();
   std::vector<std::string> notes;
   auto loaded =

@@ -16,6 +16,7 @@
 #include "projections/live_state.h"
 #include "projections/replay.h"
 #include "projections/snapshot.h"
+#include "projections/snapshot_files.h"
 
 namespace closient::testing {
 
@@ -39,7 +40,7 @@ inline std::unique_ptr<RocksEventLog> open_projected_log(const std::string& dir,
 // The serving state of `log` as a start makes it (snapshots of `dir`, then the
 // log), observing every later commit.
 inline std::unique_ptr<LiveState> open_live_state(RocksEventLog& log, const std::string& dir) {
-  SnapshotStore snapshots(dir);
+  SnapshotFiles snapshots(dir);
   auto loaded = load_serving_state(log, snapshots, [](const std::string&) {});
   if (!loaded.ok()) throw std::runtime_error("load: " + loaded.error().detail);
   auto state = std::make_unique<LiveState>(std::move(loaded->state));

@@ -1,15 +1,17 @@
 // accountctl stats: what the data directory holds. Counts come from replaying
-// the whole log with the domain's evolve; the snapshots present say where a
-// start would begin.
+// the whole log with the domain's evolve; the snapshots present (the data
+// directory's, and on a shared store the shared ones) say where a start would
+// begin.
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "domain/ids.h"
 #include "domain/organization.h"
 #include "domain/user.h"
-#include "projections/snapshot.h"
+#include "projections/snapshot_files.h"
 #include "tools/accountctl/cli.h"
 #include "tools/accountctl/clock.h"
 #include "tools/accountctl/data_dir.h"
@@ -123,12 +125,35 @@ int run_stats(const Context& context, const Args& /*args*/) {
   closient::Status replayed = replay_log(**log, &world, &counts);
   if (!replayed.ok()) return fail(replayed.error());
   count_states(world, now_ms(), &counts);
-  const std::vector<uint64_t> snapshots = closient::SnapshotStore(context.data_dir).positions();
-  const uint64_t newest_snapshot = snapshots.empty() ? 0 : snapshots.front();
+  auto files = closient::SnapshotFiles(context.data_dir).positions();
+  if (!files.ok()) return fail(files.error());
+  const std::vector<uint64_t>& snapshots = *files;
+  // On a shared store, the rows every node writes and a new node starts from.
+  std::optional<std::vector<uint64_t>> shared;
+  if (closient::SnapshotStore* store = (*log)->shared_snapshots()) {
+    auto positions = store->positions();
+    if (!positions.ok()) return fail(positions.error());
+    shared = std::move(positions).value();
+  }
   const uint64_t bytes = size_on_disk(context.data_dir);
+  auto summary = [&](const std::vector<uint64_t>& positions) {
+    const uint64_t newest = positions.empty() ? 0 : positions.front();
+    return nlohmann::json{
+        {"count", positions.size()},
+        {"newest_position", newest},
+        {"events_after", counts.last_position - std::min(newest, counts.last_position)}};
+  };
+  const bool none_at_all = snapshots.empty() && (!shared || shared->empty());
+  auto described = [&](const std::vector<uint64_t>& positions) {
+    if (positions.empty()) {
+      return std::string(none_at_all ? "none (a start replays the whole log)" : "none");
+    }
+    return fmt::format("{}, newest at position {} of {}", positions.size(), positions.front(),
+                       counts.last_position);
+  };
 
   if (context.json) {
-    print_json_line({
+    nlohmann::json document = {
         {"events", counts.events},
         {"last_position", counts.last_position},
         {"streams",
@@ -143,15 +168,13 @@ int run_stats(const Context& context, const Args& /*args*/) {
         {"tokens", counts.tokens},
         {"sessions", counts.sessions},
         {"size_on_disk_bytes", bytes},
-        {"snapshots",
-         {{"count", snapshots.size()},
-          {"newest_position", newest_snapshot},
-          {"events_after",
-           counts.last_position - std::min(newest_snapshot, counts.last_position)}}},
-    });
+        {"snapshots", summary(snapshots)},
+    };
+    if (shared) document["shared_snapshots"] = summary(*shared);
+    print_json_line(document);
     return kExitOk;
   }
-  print_fields({
+  Fields fields = {
       {"events", fmt::format("{} (last position {})", counts.events, counts.last_position)},
       {"streams", fmt::format("{} ({} organization, {} user)",
                               counts.org_streams + counts.user_streams + counts.other_streams,
@@ -164,11 +187,10 @@ int run_stats(const Context& context, const Args& /*args*/) {
       {"tokens", std::to_string(counts.tokens)},
       {"sessions", std::to_string(counts.sessions)},
       {"size on disk", human_bytes(bytes)},
-      {"snapshots", snapshots.empty()
-                        ? std::string("none (a start replays the whole log)")
-                        : fmt::format("{}, newest at position {} of {}", snapshots.size(),
-                                      newest_snapshot, counts.last_position)},
-  });
+      {"snapshots", described(snapshots)},
+  };
+  if (shared) fields.emplace_back("shared snapshots", described(*shared));
+  print_fields(fields);
   return kExitOk;
 }
 

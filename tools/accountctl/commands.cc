@@ -164,8 +164,9 @@ constexpr char kRebuildHelp[] =
     "usage: accountctl rebuild\n"
     "\n"
     "Replays the whole log into a fresh serving state and writes it as a snapshot\n"
-    "(DATA/snapshots/), which the next start of accountd loads. On a terminal a line\n"
-    "shows progress: events done, rate and time left.\n"
+    "(DATA/snapshots/), which the next start of accountd loads; on a PostgreSQL store\n"
+    "also to the table of snapshots the nodes share. On a terminal a line shows\n"
+    "progress: events done, rate and time left.\n"
     "\n"
     "A write command: refuses while accountd holds the data directory.\n";
 
@@ -193,7 +194,8 @@ constexpr char kStatsHelp[] =
     "\n"
     "Counts from the log: events, streams, organizations (live and deleted), users,\n"
     "active members, live API keys (org and user), live tokens and sessions; the\n"
-    "size of the data directory on disk; and the positions the projections reflect.\n"
+    "size of the data directory on disk; and the positions the projections reflect\n"
+    "(the snapshots in DATA/snapshots/ and, on a PostgreSQL store, the shared ones).\n"
     "\n"
     "A read command: works while accountd runs.\n";
 

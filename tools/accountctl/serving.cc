@@ -6,21 +6,22 @@
 #include <chrono>
 #include <cstdio>
 
-#include "projections/snapshot.h"
+#include "projections/snapshot_files.h"
 
 namespace accountctl {
 
 closient::Result<closient::LoadedState> load_state(closient::EventStore& log,
                                                    const std::string& data_dir,
                                                    std::vector<std::string>* refused) {
-  closient::SnapshotStore snapshots(data_dir);
-  return closient::load_serving_state(log, snapshots, [refused](const std::string& line) {
-    if (refused) {
-      refused->push_back(line);
-    } else {
-      std::fprintf(stderr, "accountctl: %s\n", line.c_str());
-    }
-  });
+  closient::SnapshotFiles files(data_dir);
+  return closient::load_serving_state(log, {&files, log.shared_snapshots()},
+                                      [refused](const std::string& line) {
+                                        if (refused) {
+                                          refused->push_back(line);
+                                        } else {
+                                          std::fprintf(stderr, "accountctl: %s\n", line.c_str());
+                                        }
+                                      });
 }
 
 closient::Result<std::unique_ptr<closient::ServingState>> replay_everything(

@@ -14,7 +14,8 @@
 
 namespace accountctl {
 
-// Snapshot + tail, as accountd would start on this directory. Snapshots
+// Snapshot + tail, as accountd would start on this directory (and, on a
+// shared store, from the snapshots the nodes share there). Snapshots
 // refused are added to `refused` (one line each) when given, else reported on
 // stderr.
 closient::Result<closient::LoadedState> load_state(closient::EventStore& log,

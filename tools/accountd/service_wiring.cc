@@ -8,6 +8,7 @@
 
 #include "domain/event_types.h"
 #include "projections/replay.h"
+#include "projections/snapshot_files.h"
 
 namespace closient {
 namespace {
@@ -52,14 +53,20 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& st
   std::unique_ptr<ServiceWiring> wiring(new ServiceWiring());
   wiring->log_ = std::move(*log);
   EventStore& events = *wiring->log_;
-  wiring->snapshot_store_ = std::make_unique<SnapshotStore>(data_dir);
+  wiring->snapshot_files_ = std::make_unique<SnapshotFiles>(data_dir);
+  // On a shared store, the snapshots of every node too: a node with an empty
+  // data directory starts from the newest of them.
+  SnapshotStore* shared = events.shared_snapshots();
   std::vector<std::string>& notes = wiring->startup_notes_;
   auto keep = [&notes](const std::string& message) { notes.push_back(note_line(message)); };
-  Result<LoadedState> loaded = load_serving_state(events, *wiring->snapshot_store_, keep);
+  Result<LoadedState> loaded =
+      load_serving_state(events, {wiring->snapshot_files_.get(), shared}, keep);
   if (!loaded.ok()) return loaded.error();
   keep(fmt::format("serving state at position {}: snapshot {} + {} events replayed in {:.3f} s",
                    loaded->state->position(), loaded->snapshot_position, loaded->replay.events,
                    loaded->replay.seconds));
+  // Which of the node's files or the shared rows it was.
+  if (shared && !loaded->snapshot_name.empty()) keep("started from " + loaded->snapshot_name);
   if (loaded->replay.apply_errors > 0) {
     keep(fmt::format("{} events could not be applied; run accountctl verify",
                      loaded->replay.apply_errors));
@@ -76,7 +83,9 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& st
     apply(committed);
     barrier->advanced();
   });
-  wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, *wiring->snapshot_store_,
+  std::vector<SnapshotStore*> snapshot_stores = {wiring->snapshot_files_.get()};
+  if (shared) snapshot_stores.push_back(shared);
+  wiring->snapshotter_ = std::make_unique<Snapshotter>(*wiring->state_, std::move(snapshot_stores),
                                                        snapshot_position, snapshots, note);
   wiring->snapshotter_->start();
   if (stale) {

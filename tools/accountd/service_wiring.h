@@ -20,6 +20,7 @@
 #include "projections/key_usage_tracker.h"
 #include "projections/live_state.h"
 #include "projections/queries.h"
+#include "projections/snapshot_files.h"
 #include "projections/snapshotter.h"
 #include "projections/write_pipeline.h"
 
@@ -29,8 +30,9 @@ class ServiceWiring {
  public:
   // Opens (creating if needed) the event store in `store` (a data directory,
   // or a postgresql:// URI shared with other nodes), with snapshots in
-  // `data_dir`; one line of error when it cannot, e.g. because another process
-  // holds the directory, its disk fails or the server cannot be reached.
+  // `data_dir` (and, on a shared store, in the store too); one line of error
+  // when it cannot, e.g. because another process holds the directory, its disk
+  // fails or the server cannot be reached.
   // `faults` (tests only, RocksDB) puts a fault-injecting file system under the log.
   static Result<std::unique_ptr<ServiceWiring>> open(const std::string& store,
                                                      const std::string& data_dir,
@@ -72,7 +74,7 @@ class ServiceWiring {
   ServiceWiring() = default;
 
   std::unique_ptr<EventStore> log_;
-  std::unique_ptr<SnapshotStore> snapshot_store_;
+  std::unique_ptr<SnapshotFiles> snapshot_files_;
   std::unique_ptr<LiveState> state_;
   std::unique_ptr<http::PositionBarrier> barrier_;  // told after every apply
   std::unique_ptr<Snapshotter> snapshotter_;

@@ -2,6 +2,8 @@
 // directory synced, so a crash at any moment leaves either the old set of
 // snapshots or the old set plus one complete new file — never a torn one
 // under a snapshot's name. (A torn file would be caught by its checksum anyway.)
+#include "projections/snapshot_files.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,8 +13,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include "projections/snapshot.h"
 
 namespace closient {
 namespace {
@@ -34,15 +34,21 @@ Status sync_directory(const std::string& dir) {
 
 }  // namespace
 
-SnapshotStore::SnapshotStore(std::string data_dir) : dir_(std::move(data_dir) + "/snapshots") {}
+SnapshotFiles::SnapshotFiles(std::string data_dir, size_t keep)
+    : dir_(std::move(data_dir) + "/snapshots"), keep_(keep) {}
 
-std::string SnapshotStore::path_of(uint64_t position) const {
+std::string SnapshotFiles::path_of(uint64_t position) const {
   return fmt::format("{}/{:020}{}", dir_, position, kSuffix);
 }
 
-Status SnapshotStore::write(const std::string& bytes, uint64_t position, size_t keep) {
+std::string SnapshotFiles::name_of(uint64_t position) const {
+  return "snapshot " + path_of(position);
+}
+
+Status SnapshotFiles::write(const StoredSnapshot& snapshot) {
+  const std::string& bytes = snapshot.bytes;
   if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return io_error("creating " + dir_);
-  const std::string final_path = path_of(position);
+  const std::string final_path = path_of(snapshot.position);
   const std::string temp_path = final_path + ".tmp";
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("creating " + temp_path);
@@ -72,15 +78,17 @@ Status SnapshotStore::write(const std::string& bytes, uint64_t position, size_t 
   }
   Status synced = sync_directory(dir_);
   if (!synced.ok()) return synced;
-  std::vector<uint64_t> present = positions();
-  for (size_t i = keep; i < present.size(); ++i) ::unlink(path_of(present[i]).c_str());
+  Result<std::vector<uint64_t>> present = positions();
+  if (!present.ok()) return present.error();
+  for (size_t i = keep_; i < present->size(); ++i) ::unlink(path_of((*present)[i]).c_str());
   return ok_status();
 }
 
-std::vector<uint64_t> SnapshotStore::positions() const {
+Result<std::vector<uint64_t>> SnapshotFiles::positions() const {
   std::vector<uint64_t> found;
   DIR* dir = ::opendir(dir_.c_str());
-  if (!dir) return found;
+  if (!dir && errno == ENOENT) return found;  // none written yet
+  if (!dir) return io_error("listing " + dir_);
   while (dirent* entry = ::readdir(dir)) {
     const std::string name = entry->d_name;
     if (name.size() != 20 + std::strlen(kSuffix) || name.substr(20) != kSuffix) continue;
@@ -93,7 +101,7 @@ std::vector<uint64_t> SnapshotStore::positions() const {
   return found;
 }
 
-Result<std::string> SnapshotStore::read(uint64_t position) const {
+Result<StoredSnapshot> SnapshotFiles::read(uint64_t position) const {
   const std::string path = path_of(position);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("opening " + path);
@@ -111,7 +119,7 @@ Result<std::string> SnapshotStore::read(uint64_t position) const {
     bytes.append(buffer, static_cast<size_t>(n));
   }
   ::close(fd);
-  return bytes;
+  return StoredSnapshot{position, "", std::move(bytes)};
 }
 
 }  // namespace closient
