@@ -38,15 +38,17 @@ Status PgSnapshotStore::write(const StoredSnapshot& snapshot) {
                     ->query("SELECT pg_advisory_xact_lock($1)",
                             PgParams().text(std::to_string(kSnapshotLock)));
   if (!locked.ok()) return rollback(locked.error());
-  auto inserted = (*connection)
-                      ->query(
-                          "INSERT INTO snapshots (position, hash, node_id, bytes) "
-                          "VALUES ($1, $2, $3, $4) ON CONFLICT (position) DO NOTHING",
-                          PgParams()
-                              .number(snapshot.position)
-                              .text(snapshot.hash)
-                              .text(node_id_)
-                              .bytes(snapshot.bytes));
+  auto inserted =
+      (*connection)
+          ->query(
+              "INSERT INTO snapshots (position, hash, node_id, bytes) "
+              "VALUES ($1, $2, $3, $4) ON CONFLICT (position) DO UPDATE SET hash = EXCLUDED.hash, "
+              "node_id = EXCLUDED.node_id, taken_at = now(), bytes = EXCLUDED.bytes",
+              PgParams()
+                  .number(snapshot.position)
+                  .text(snapshot.hash)
+                  .text(node_id_)
+                  .bytes(snapshot.bytes));
   if (!inserted.ok()) return rollback(inserted.error());
   auto trimmed = (*connection)
                      ->query(

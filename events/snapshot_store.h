@@ -31,8 +31,8 @@ class SnapshotStore {
   virtual ~SnapshotStore() = default;
 
   // Stores one snapshot durably, then keeps only the newest kSnapshotsKept.
-  // At a position already stored, files are replaced; a shared row stays as
-  // the first node wrote it (nodes at one position write the same state).
+  // At a position already stored, the newer write replaces the older (a
+  // rebuild under new rules, or over a damaged snapshot, is never shadowed).
   virtual Status write(const StoredSnapshot& snapshot) = 0;
   // Positions of the snapshots present, newest first.
   virtual Result<std::vector<uint64_t>> positions() const = 0;

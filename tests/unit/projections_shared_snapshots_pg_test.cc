@@ -135,9 +135,12 @@ BOOST_AUTO_TEST_CASE(a_shared_snapshot_reads_back_byte_exact_and_only_the_newest
   BOOST_REQUIRE(row.ok());
   BOOST_TEST(row->text(0, 0) == log->node_id());
 
-  // Another node at the same position: no failure, the first row stays.
+  // Another write at the same position (another node, a rebuild): no failure,
+  // one row, the newer bytes.
   BOOST_TEST(shared.write(StoredSnapshot{5, std::string(64, 'b'), "other"}).ok());
   BOOST_TEST(count_rows(database) == 1u);
+  BOOST_TEST((shared.read(5)->bytes == "other"));
+  BOOST_TEST(shared.write(StoredSnapshot{5, std::string(64, 'a'), first}).ok());
   BOOST_TEST((shared.read(5)->bytes == first));
 
   for (uint64_t p : {9, 12, 7}) {
