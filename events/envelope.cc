@@ -54,7 +54,65 @@ nlohmann::json envelope_without_hash(const EventEnvelope& e) {
           {"prev_hash", e.prev_hash}};
 }
 
+using ErrorHandler = nlohmann::json::error_handler_t;
+
+// One JSON string value, escaped as nlohmann escapes it.
+void append_string(std::string& out, const std::string& value, ErrorHandler handler) {
+  out += nlohmann::json(value).dump(-1, ' ', false, handler);
+}
+
 }  // namespace
+
+// The envelope's compact JSON with keys in sorted order (the order of
+// nlohmann's std::map objects, so the bytes are exactly what dumping
+// envelope_to_json gives), built as text: `data` is dumped once and nothing is
+// copied into a temporary object. `hash` sorts between "data" and
+// "occurred_at": the two halves around it are kept apart so that the form with
+// the hash and the form without it are both one concatenation away.
+EnvelopeText envelope_text(const EventEnvelope& e, ErrorHandler handler) {
+  EnvelopeText text;
+  std::string& head = text.head;
+  head.reserve(256);
+  head += R"({"actor":{"id":)";
+  append_string(head, e.actor.id, handler);
+  head += R"(,"kind":)";
+  append_string(head, e.actor.kind, handler);
+  head += R"(,"user_id":)";
+  append_string(head, e.actor.user_id, handler);
+  head += R"(},"data":)";
+  head += e.data.dump(-1, ' ', false, handler);
+
+  std::string& tail = text.tail;
+  tail.reserve(256);
+  tail += R"(,"occurred_at":)";
+  append_string(tail, format_timestamp_ms(e.occurred_at_ms), handler);
+  tail += R"(,"position":)";
+  tail += std::to_string(e.position);
+  tail += R"(,"prev_hash":)";
+  append_string(tail, e.prev_hash, handler);
+  tail += R"(,"request_id":)";
+  append_string(tail, e.request_id, handler);
+  tail += R"(,"schema":)";
+  tail += std::to_string(e.schema);
+  tail += R"(,"stream":)";
+  append_string(tail, e.stream, handler);
+  tail += R"(,"type":)";
+  append_string(tail, e.type, handler);
+  tail += R"(,"version":)";
+  tail += std::to_string(e.version);
+  tail += '}';
+  return text;
+}
+
+std::string EnvelopeText::with_hash(const std::string& hash) const {
+  std::string out;
+  out.reserve(head.size() + hash.size() + 10 + tail.size());
+  out += head;
+  out += R"(,"hash":)";
+  append_string(out, hash, ErrorHandler::strict);
+  out += tail;
+  return out;
+}
 
 const std::string& zero_hash() {
   static const std::string zeros(kZeroHash);
@@ -102,11 +160,15 @@ std::string canonical_bytes(const EventEnvelope& e) {
   // nlohmann::json keeps object keys sorted, so dump() is canonical. Strings
   // that are not UTF-8 are replaced rather than thrown on; the log rejects
   // such events before they are stored, so stored hashes never depend on it.
-  return envelope_without_hash(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return envelope_text(e, ErrorHandler::replace).without_hash();
 }
 
 std::string compute_event_hash(const EventEnvelope& e) {
-  return sha256_hex(e.prev_hash + canonical_bytes(e));
+  return hash_of_canonical(e.prev_hash, canonical_bytes(e));
+}
+
+std::string hash_of_canonical(const std::string& prev_hash, const std::string& canonical) {
+  return sha256_hex(prev_hash + canonical);
 }
 
 }  // namespace closient

@@ -51,5 +51,19 @@ bool envelope_from_json(nlohmann::json&& j, EventEnvelope* out);
 std::string canonical_bytes(const EventEnvelope& e);
 // SHA-256 over prev_hash (as its 64 hex characters) followed by canonical_bytes.
 std::string compute_event_hash(const EventEnvelope& e);
+std::string hash_of_canonical(const std::string& prev_hash, const std::string& canonical);
+
+// The envelope's JSON in two halves around where `hash` sorts, so that the
+// canonical bytes (without it) and the stored form (with it) cost one dump of
+// `data` together. Bytes identical to dumping envelope_to_json.
+struct EnvelopeText {
+  std::string head;  // {"actor":...,"data":...
+  std::string tail;  // ,"occurred_at":...,"version":N}
+  std::string without_hash() const { return head + tail; }
+  std::string with_hash(const std::string& hash) const;
+};
+// `handler`: strict throws nlohmann::json::type_error on invalid UTF-8;
+// replace substitutes U+FFFD.
+EnvelopeText envelope_text(const EventEnvelope& e, nlohmann::json::error_handler_t handler);
 
 }  // namespace closient

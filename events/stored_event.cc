@@ -4,14 +4,11 @@ namespace closient {
 
 Result<std::string> seal_event(EventEnvelope& e) {
   try {
-    // Strict dump first: it throws on invalid UTF-8, which canonical_bytes
-    // would silently replace.
-    e.hash.clear();
-    nlohmann::json j = envelope_to_json(e);
-    j.dump();
-    e.hash = compute_event_hash(e);
-    j["hash"] = e.hash;
-    return j.dump();
+    // Strict: it throws on invalid UTF-8, which canonical_bytes would
+    // silently replace (and the stored bytes could then not be verified).
+    const EnvelopeText text = envelope_text(e, nlohmann::json::error_handler_t::strict);
+    e.hash = hash_of_canonical(e.prev_hash, text.without_hash());
+    return text.with_hash(e.hash);
   } catch (const nlohmann::json::exception&) {
     return Error::make(ErrorCode::bad_request,
                        "event " + e.type + " of stream " + e.stream + " is not valid UTF-8");

@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <vector>
 
 #include "events/envelope.h"
 #include "events/sha256.h"
@@ -106,4 +107,54 @@ BOOST_AUTO_TEST_CASE(sealing_refuses_invalid_utf8_and_decoding_refuses_garbage) 
 
   BOOST_TEST(!decode_stored_event("{not json").has_value());
   BOOST_TEST(!decode_stored_event("").has_value());
+}
+
+// The stored and canonical forms are built as text; nlohmann's dump of the
+// envelope object is the oracle they must match byte for byte, or no hash
+// already in a log would verify.
+BOOST_AUTO_TEST_CASE(the_text_forms_are_exactly_the_dump_of_the_envelope_object) {
+  std::vector<EventEnvelope> cases;
+  cases.push_back(sample());
+  EventEnvelope tricky = sample();
+  tricky.stream = "org-\"quoted\"\\back\nslash\t\x01";
+  tricky.type = "Ünïcødé ✓ 𝄞";
+  tricky.actor = Actor{"operator", "", ""};
+  tricky.request_id = "</script>&'";
+  tricky.position = 18446744073709551615ull;
+  tricky.version = 4294967296ull;
+  tricky.schema = 0;
+  tricky.occurred_at_ms = 0;
+  tricky.data = {{"z", nullptr},
+                 {"a", {1, -2, 3.5, 1e300, true, "x"}},
+                 {"nested", {{"k", {{"deep", "\u00e9\u0000"}}}}},
+                 {"empty", nlohmann::json::object()},
+                 {"list", nlohmann::json::array()}};
+  cases.push_back(tricky);
+  EventEnvelope bare = sample();
+  bare.data = nlohmann::json::object();
+  cases.push_back(bare);
+
+  for (EventEnvelope& e : cases) {
+    e.hash.clear();
+    nlohmann::json without_hash = envelope_to_json(e);
+    without_hash.erase("hash");
+    BOOST_TEST(canonical_bytes(e) == without_hash.dump());
+    Result<std::string> stored = seal_event(e);
+    BOOST_REQUIRE(stored.ok());
+    BOOST_TEST(e.hash == sha256_hex(e.prev_hash + canonical_bytes(e)));
+    BOOST_TEST(*stored == envelope_to_json(e).dump());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sealing_refuses_text_that_is_not_utf8_anywhere) {
+  for (int field = 0; field < 4; ++field) {
+    EventEnvelope e = sample();
+    const std::string bad = "ok\xff\xfe";
+    if (field == 0) e.stream = bad;
+    if (field == 1) e.actor.id = bad;
+    if (field == 2) e.request_id = bad;
+    if (field == 3) e.data["name"] = bad;
+    Result<std::string> stored = seal_event(e);
+    BOOST_TEST(!stored.ok(), "field " << field);
+  }
 }
