@@ -422,21 +422,31 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
     sql +=
         "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
         "request_id, prev_hash, hash, payload) VALUES ";
+    // The events of one append share their time and actor: each is formatted
+    // once per run of equal values, not once per event.
+    const EventEnvelope* previous = nullptr;
+    std::string occurred_at, actor;
     for (size_t i = from; i < to; ++i) {
       const EventEnvelope& e = staged.events[i];
       const size_t p = params.size();
       sql += fmt::format("{}(${},${},${},${},${},${}::timestamptz,${}::jsonb,${},${},${},${})",
                          i == from ? "" : ",", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
                          p + 8, p + 9, p + 10, p + 11);
+      if (previous == nullptr || previous->occurred_at_ms != e.occurred_at_ms)
+        occurred_at = format_timestamp_ms(e.occurred_at_ms);
+      if (previous == nullptr || !(previous->actor == e.actor)) {
+        actor =
+            nlohmann::json{{"kind", e.actor.kind}, {"id", e.actor.id}, {"user_id", e.actor.user_id}}
+                .dump();
+      }
+      previous = &e;
       params.number(e.position)
           .text(e.stream)
           .number(e.version)
           .text(e.type)
           .text(std::to_string(e.schema))
-          .text(format_timestamp_ms(e.occurred_at_ms))
-          .text(nlohmann::json{
-              {"kind", e.actor.kind}, {"id", e.actor.id}, {"user_id", e.actor.user_id}}
-                    .dump())
+          .text(occurred_at)
+          .text(actor)
           .text(e.request_id)
           .text(e.prev_hash)
           .text(e.hash)

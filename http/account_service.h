@@ -8,6 +8,7 @@
 #include "http/authentication_gate.h"
 #include "http/dispatcher.h"
 #include "http/idempotency.h"
+#include "http/send_queue.h"
 #include "projections/key_usage_tracker.h"
 #include "projections/queries.h"
 #include "projections/write_pipeline.h"
@@ -20,6 +21,8 @@ struct AccountServiceParts {
   KeyUsageTracker* key_usage = nullptr;  // optional: fresh last_used in write answers
   const AuthenticationGate* gate = nullptr;
   IdempotencyStore* idempotency = nullptr;  // optional: Idempotency-Key support
+  // optional: where write answers are sent from (else the pipeline's thread).
+  SendQueue* sender = nullptr;
 };
 
 class AccountService {

@@ -210,22 +210,29 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
   }
 
   KeyUsageTracker* usage = parts_.key_usage;
+  SendQueue* sender = parts_.sender;
   parts_.pipeline->submit(
       std::move(request),
-      [reply, unremembered = passed->reply, claimed_slot, idempotency = parts_.idempotency,
+      [reply, unremembered = passed->reply, claimed_slot, idempotency = parts_.idempotency, sender,
        operation, usage, problem_context = context](Result<CommandOutcome> outcome) {
+        // Rendered here, while the states it reads are held; sent elsewhere.
+        auto send = [sender](const Reply& to, Response response) {
+          if (sender == nullptr) return to.send(std::move(response));
+          sender->post(
+              [to, response = std::move(response)]() mutable { to.send(std::move(response)); });
+        };
         if (!outcome.ok() && outcome.error().reason == kCommandAlreadyAppliedReason) {
           // Another node (or an earlier life of this one) carried the key's
           // request out: its answer, not this refusal, is what the key keeps.
           idempotency->release(claimed_slot);
-          return unremembered.send(problem_context.problem(outcome.error()));
+          return send(unremembered, problem_context.problem(outcome.error()));
         }
-        if (!outcome.ok()) return reply.send(problem_context.problem(outcome.error()));
+        if (!outcome.ok()) return send(reply, problem_context.problem(outcome.error()));
         Result<Response> response = render(operation, *outcome, usage);
-        if (!response.ok()) return reply.send(problem_context.problem(response.error()));
+        if (!response.ok()) return send(reply, problem_context.problem(response.error()));
         if (outcome->last_position > 0)
           response->headers.set("X-Event-Position", std::to_string(outcome->last_position));
-        reply.send(std::move(*response));
+        send(reply, std::move(*response));
       });
 }
 

@@ -125,15 +125,17 @@ Result<std::unique_ptr<ServiceWiring>> ServiceWiring::open(const std::string& st
     wiring->rate_limiter_.share_among([count = wiring->node_count_.get()] { return count->get(); });
   }
   wiring->idempotency_ = std::make_unique<http::IdempotencyStore>(events);
+  wiring->sender_ = std::make_unique<http::SendQueue>();
   wiring->service_ = std::make_unique<http::AccountService>(http::AccountServiceParts{
       wiring->queries_.get(), wiring->pipeline_.get(), wiring->key_usage_.get(),
-      wiring->gate_.get(), wiring->idempotency_.get()});
+      wiring->gate_.get(), wiring->idempotency_.get(), wiring->sender_.get()});
   return wiring;
 }
 
 ServiceWiring::~ServiceWiring() {
   if (rebuilder_.joinable()) rebuilder_.join();
   stop_writes();
+  sender_.reset();  // sends what the pipeline answered last
   if (snapshotter_) snapshotter_->stop();
   if (key_usage_) key_usage_->stop();
   if (log_) log_->set_commit_observer(nullptr);

@@ -81,6 +81,9 @@ class ServiceWiring {
   OpenSslRandom random_;
   std::unique_ptr<KeyUsageTracker> key_usage_;
   std::unique_ptr<WritePipeline> pipeline_;
+  // Sends the pipeline's answers; emptied (reset) right after the pipeline
+  // stops, while everything its tasks use still exists.
+  std::unique_ptr<http::SendQueue> sender_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<AccountQueries> queries_;
   std::unique_ptr<http::NodeCountCache> node_count_;  // shared stores only
