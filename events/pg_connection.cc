@@ -149,18 +149,42 @@ Result<PgResult> PgConnection::exec(const std::string& sql) {
   return finish(PQexec(conn_, sql.c_str()), sql);
 }
 
-Result<PgResult> PgConnection::query(const std::string& sql, const PgParams& params) {
+namespace {
+
+struct ParamPointers {
+  explicit ParamPointers(const std::vector<std::string>& params) {
+    values.reserve(params.size());
+    lengths.reserve(params.size());
+    for (const std::string& value : params) {
+      values.push_back(value.data());
+      lengths.push_back(static_cast<int>(value.size()));
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
   std::vector<const char*> values;
   std::vector<int> lengths;
-  values.reserve(params.values_.size());
-  lengths.reserve(params.values_.size());
-  for (const std::string& value : params.values_) {
-    values.push_back(value.data());
-    lengths.push_back(static_cast<int>(value.size()));
+};
+
+}  // namespace
+
+Result<PgResult> PgConnection::query(const std::string& sql, const PgParams& params) {
+  const ParamPointers p(params.values_);
+  return finish(PQexecParams(conn_, sql.c_str(), p.count(), nullptr, p.values.data(),
+                             p.lengths.data(), params.binary_.data(), /*resultFormat=*/0),
+                sql);
+}
+
+Result<PgResult> PgConnection::query_prepared(const std::string& name, const std::string& sql,
+                                              const PgParams& params) {
+  if (prepared_.count(name) == 0) {
+    // Types are inferred from the text; the casts in it name them.
+    auto made = finish(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql);
+    if (!made.ok()) return made.error();
+    prepared_.insert(name);
   }
-  return finish(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                             values.data(), lengths.data(), params.binary_.data(),
-                             /*resultFormat=*/0),
+  const ParamPointers p(params.values_);
+  return finish(PQexecPrepared(conn_, name.c_str(), p.count(), p.values.data(), p.lengths.data(),
+                               params.binary_.data(), /*resultFormat=*/0),
                 sql);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,12 @@ class PgConnection {
   Result<PgResult> exec(const std::string& sql);
   // One statement with parameters.
   Result<PgResult> query(const std::string& sql, const PgParams& params = {});
+  // The same, parsed and planned once per connection and kept under `name`
+  // (a name always comes with the same text): for the statements a writer
+  // runs in every group, whose parsing and planning would otherwise cost the
+  // server more than running them.
+  Result<PgResult> query_prepared(const std::string& name, const std::string& sql,
+                                  const PgParams& params = {});
 
   // The connection was lost: every later call fails; make a new one.
   bool broken() const;
@@ -81,6 +88,7 @@ class PgConnection {
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   Result<PgResult> finish(pg_result* result, const std::string& sql);
   pg_conn* conn_;
+  std::set<std::string> prepared_;
 };
 
 // A few connections for reads, taken one at a time by whoever reads (HTTP

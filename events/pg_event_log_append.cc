@@ -14,8 +14,6 @@ namespace closient {
 namespace {
 
 constexpr char kChannel[] = "account_log";
-// Rows per INSERT: 11 parameters each, well under the protocol's 65535.
-constexpr size_t kRowsPerInsert = 1000;
 // Events read per query while catching up.
 constexpr size_t kCatchUpChunk = 2000;
 // Expired ledger rows deleted per sweep, and how often one runs (inside a
@@ -215,7 +213,8 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
   }
   // Every stream's committed version, in one query.
   std::unordered_map<std::string, uint64_t> versions;
-  auto found = writer_->query(
+  auto found = writer_->query_prepared(
+      "stream_versions",
       // One index probe per stream (the newest version, read backwards): a
       // GROUP BY max() would read every version of a long stream.
       "SELECT s.stream, (SELECT e.version FROM events e WHERE e.stream = s.stream "
@@ -393,68 +392,76 @@ bool is_hex_digest(const std::string& text) {
 
 Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
   *commit_sent = false;
-  for (size_t from = 0; from < staged.events.size(); from += kRowsPerInsert) {
-    const size_t to = std::min(staged.events.size(), from + kRowsPerInsert);
-    std::string sql;
-    PgParams params;
-    if (from == 0) {
-      // The ledger's rows ride on the first INSERT: no round trip of their own.
-      std::vector<std::string> ids, firsts, lasts, fingerprints, request_ids;
-      for (const Staged::LedgerRow& row : staged.ledger) {
-        ids.push_back(row.command_id);
-        firsts.push_back(std::to_string(row.first_position));
-        lasts.push_back(std::to_string(row.last_position));
-        fingerprints.push_back(row.fingerprint);
-        request_ids.push_back(row.request_id);
-      }
-      sql =
-          "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, "
-          "last_position, fingerprint, request_id, node_id) SELECT l.c, l.f, l.t, l.p, l.r, $6 "
-          "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) "
-          "AS l(c, f, t, p, r)) ";
-      params.text_array(ids)
-          .text_array(firsts)
-          .text_array(lasts)
-          .text_array(fingerprints)
-          .text_array(request_ids)
-          .text(node_id_);
-    }
-    sql +=
-        "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
-        "request_id, prev_hash, hash, payload) VALUES ";
+  // One prepared statement for any group: its rows come as arrays (unnest), so
+  // the server parses and plans it once per connection, not once per group.
+  // The ledger's rows ride on it: no round trip of their own.
+  std::vector<std::string> ids, firsts, lasts, fingerprints, request_ids;
+  for (const Staged::LedgerRow& row : staged.ledger) {
+    ids.push_back(row.command_id);
+    firsts.push_back(std::to_string(row.first_position));
+    lasts.push_back(std::to_string(row.last_position));
+    fingerprints.push_back(row.fingerprint);
+    request_ids.push_back(row.request_id);
+  }
+  const size_t n = staged.events.size();
+  std::vector<std::string> positions, streams, versions, types, schemas, times, actors, requests,
+      prev_hashes, hashes;
+  for (auto* column : {&positions, &streams, &versions, &types, &schemas, &times, &actors,
+                       &requests, &prev_hashes, &hashes})
+    column->reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const EventEnvelope& e = staged.events[i];
     // The events of one append share their time and actor: each is formatted
     // once per run of equal values, not once per event.
-    const EventEnvelope* previous = nullptr;
-    std::string occurred_at, actor;
-    for (size_t i = from; i < to; ++i) {
-      const EventEnvelope& e = staged.events[i];
-      const size_t p = params.size();
-      sql += fmt::format("{}(${},${},${},${},${},${}::timestamptz,${}::jsonb,${},${},${},${})",
-                         i == from ? "" : ",", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
-                         p + 8, p + 9, p + 10, p + 11);
-      if (previous == nullptr || previous->occurred_at_ms != e.occurred_at_ms)
-        occurred_at = format_timestamp_ms(e.occurred_at_ms);
-      if (previous == nullptr || !(previous->actor == e.actor)) {
-        actor =
-            nlohmann::json{{"kind", e.actor.kind}, {"id", e.actor.id}, {"user_id", e.actor.user_id}}
-                .dump();
-      }
-      previous = &e;
-      params.number(e.position)
-          .text(e.stream)
-          .number(e.version)
-          .text(e.type)
-          .text(std::to_string(e.schema))
-          .text(occurred_at)
-          .text(actor)
-          .text(e.request_id)
-          .text(e.prev_hash)
-          .text(e.hash)
-          .text(staged.payloads[i]);
-    }
-    auto inserted = writer_->query(sql, params);
-    if (!inserted.ok()) return inserted.error();
+    const EventEnvelope* previous = i == 0 ? nullptr : &staged.events[i - 1];
+    positions.push_back(std::to_string(e.position));
+    streams.push_back(e.stream);
+    versions.push_back(std::to_string(e.version));
+    types.push_back(e.type);
+    schemas.push_back(std::to_string(e.schema));
+    times.push_back(previous != nullptr && previous->occurred_at_ms == e.occurred_at_ms
+                        ? times.back()
+                        : format_timestamp_ms(e.occurred_at_ms));
+    actors.push_back(previous != nullptr && previous->actor == e.actor
+                         ? actors.back()
+                         : nlohmann::json{{"kind", e.actor.kind},
+                                          {"id", e.actor.id},
+                                          {"user_id", e.actor.user_id}}
+                               .dump());
+    requests.push_back(e.request_id);
+    prev_hashes.push_back(e.prev_hash);
+    hashes.push_back(e.hash);
   }
+  PgParams params;
+  params.text_array(ids)
+      .text_array(firsts)
+      .text_array(lasts)
+      .text_array(fingerprints)
+      .text_array(request_ids)
+      .text(node_id_)
+      .text_array(positions)
+      .text_array(streams)
+      .text_array(versions)
+      .text_array(types)
+      .text_array(schemas)
+      .text_array(times)
+      .text_array(actors)
+      .text_array(requests)
+      .text_array(prev_hashes)
+      .text_array(hashes)
+      .text_array(staged.payloads);
+  auto inserted = writer_->query_prepared(
+      "append_group",
+      "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, last_position, "
+      "fingerprint, request_id, node_id) SELECT l.c, l.f, l.t, l.p, l.r, $6 "
+      "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) "
+      "AS l(c, f, t, p, r)) "
+      "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
+      "request_id, prev_hash, hash, payload) "
+      "SELECT * FROM unnest($7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::integer[], "
+      "$12::timestamptz[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])",
+      params);
+  if (!inserted.ok()) return inserted.error();
   if (options_.fail_commit_for_testing && options_.fail_commit_for_testing()) {
     return Error::make(ErrorCode::service_unavailable, "injected commit failure");
   }

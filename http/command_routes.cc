@@ -216,10 +216,13 @@ void AccountService::run_command(const RequestContext& context, const Reply& gat
       [reply, unremembered = passed->reply, claimed_slot, idempotency = parts_.idempotency, sender,
        operation, usage, problem_context = context](Result<CommandOutcome> outcome) {
         // Rendered here, while the states it reads are held; sent elsewhere.
-        auto send = [sender](const Reply& to, Response response) {
+        // `reply` goes along even when the answer goes through `unremembered`:
+        // dropped unanswered before that, it would answer its fallback 500 first.
+        auto send = [sender, reply](const Reply& to, Response response) {
           if (sender == nullptr) return to.send(std::move(response));
-          sender->post(
-              [to, response = std::move(response)]() mutable { to.send(std::move(response)); });
+          sender->post([to, keep = reply, response = std::move(response)]() mutable {
+            to.send(std::move(response));
+          });
         };
         if (!outcome.ok() && outcome.error().reason == kCommandAlreadyAppliedReason) {
           // Another node (or an earlier life of this one) carried the key's
