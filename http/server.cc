@@ -409,18 +409,18 @@ struct Server::Impl {
             pending->ticket.reset();
             pending->request.reset();
           };
-          // Answers are written from a handler posted to the I/O threads:
-          // - one given while the handler still runs, because RESTinio 0.6
-          //   resumes reading twice for a response appended from inside its
-          //   request handler: with requests pipelined behind it, it reads one
-          //   more than its table of pending responses holds and drops the
-          //   connection, answers to requests already handled included;
-          // - one given from elsewhere (the write pipeline's thread), so that
-          //   formatting it and its access line never delays the next group.
-          // A closing answer inside the handler is the exception: written there,
-          // it stops RESTinio from reading the connection again, which is what a
-          // request the parser stopped on needs.
-          if (pending->server && !(rejected && in_handler->load())) {
+          // An answer given while the handler still runs is written from a handler
+          // posted for later. RESTinio 0.6 resumes reading twice for a response
+          // appended from inside its request handler: with requests pipelined
+          // behind it, it reads one more than its table of pending responses holds
+          // and drops the connection, answers to requests already handled included.
+          // A closing answer is the exception: written inside the handler, it stops
+          // RESTinio from reading the connection again, which is what a request
+          // the parser stopped on needs. An answer from another thread (the write
+          // answers' SendQueue) is written on that thread: posted, it could sit
+          // in the queue of an io_context that has stopped, holding the server
+          // that holds that queue.
+          if (in_handler->load() && pending->server && !rejected) {
             restinio::asio_ns::post(pending->server->io_context(), std::move(write));
           } else {
             write();
