@@ -51,6 +51,22 @@ Error wrong_expected_version(const std::string& stream, uint64_t actual,
                      "wrong_expected_version");
 }
 
+EventEnvelope envelope_of(NewEvent& event, const std::string& stream, const AppendRequest& request,
+                          EventPlace place) {
+  EventEnvelope e;
+  e.position = place.position;
+  e.stream = stream;
+  e.version = place.version;
+  e.type = std::move(event.type);
+  e.schema = event.schema;
+  e.occurred_at_ms = place.occurred_at_ms;
+  e.actor = request.actor;
+  e.request_id = request.request_id;
+  e.data = std::move(event.data);
+  e.prev_hash = std::move(place.prev_hash);
+  return e;
+}
+
 Error command_already_applied(uint64_t last_position) {
   return Error::make(ErrorCode::conflict,
                      fmt::format("A request with this Idempotency-Key was already carried out (its "

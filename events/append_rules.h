@@ -31,6 +31,18 @@ inline constexpr char kCommandAlreadyAppliedReason[] = "idempotency_already_appl
 Error command_already_applied(uint64_t last_position);
 Error command_fingerprint_differs();
 
+// Where an event of an append is stored: what a backend seals for it.
+struct EventPlace {
+  uint64_t position = 0;
+  uint64_t version = 0;
+  int64_t occurred_at_ms = 0;  // the append's (append_now_ms() when it names none)
+  std::string prev_hash;
+};
+// The envelope of `event`, one of `request`'s on `stream`, at `place`; the
+// event's type and data are moved into it.
+EventEnvelope envelope_of(NewEvent& event, const std::string& stream, const AppendRequest& request,
+                          EventPlace place);
+
 // Milliseconds since the Unix epoch: occurred_at of an append that names none.
 int64_t append_now_ms();
 

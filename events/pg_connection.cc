@@ -89,19 +89,26 @@ PgParams& PgParams::bytes(std::string value) {
   return *this;
 }
 
-PgParams& PgParams::text_array(const std::vector<std::string>& items) {
-  std::string literal = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) literal += ',';
-    literal += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') literal += '\\';
-      literal += c;
-    }
-    literal += '"';
+PgArrayLiteral& PgArrayLiteral::add(std::string_view item) {
+  if (literal_.size() > 1) literal_ += ',';
+  literal_ += '"';
+  for (char c : item) {
+    if (c == '"' || c == '\\') literal_ += '\\';
+    literal_ += c;
   }
-  literal += '}';
-  return text(std::move(literal));
+  literal_ += '"';
+  return *this;
+}
+
+std::string PgArrayLiteral::take() {
+  literal_ += '}';
+  return std::move(literal_);
+}
+
+PgParams& PgParams::text_array(const std::vector<std::string>& items) {
+  PgArrayLiteral literal;
+  for (const std::string& item : items) literal.add(item);
+  return text(literal.take());
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& uri,

@@ -36,6 +36,17 @@ class PgResult {
   std::shared_ptr<pg_result> result_;
 };
 
+// A text[] literal ({"a","b"}) built item by item, each quoted and escaped:
+// a column of many rows goes into one parameter without a copy per item.
+class PgArrayLiteral {
+ public:
+  PgArrayLiteral& add(std::string_view item);
+  std::string take();  // the literal; the builder is spent
+
+ private:
+  std::string literal_ = "{";
+};
+
 // Positional parameters ($1, $2, ...): text, or raw bytes for bytea.
 class PgParams {
  public:

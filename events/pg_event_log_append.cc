@@ -293,17 +293,8 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
       StreamAppend& s = request.streams[i];
       uint64_t version = current[i];
       for (NewEvent& event : s.events) {
-        EventEnvelope e;
-        e.position = ++position;
-        e.stream = s.stream;
-        e.version = ++version;
-        e.type = std::move(event.type);
-        e.schema = event.schema;
-        e.occurred_at_ms = occurred_at;
-        e.actor = request.actor;
-        e.request_id = request.request_id;
-        e.data = std::move(event.data);
-        e.prev_hash = hash;
+        EventEnvelope e =
+            envelope_of(event, s.stream, request, {++position, ++version, occurred_at, hash});
         auto bytes = seal_event(e);
         if (!bytes.ok()) {
           unsealable = bytes.error();
@@ -395,61 +386,48 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
   // One prepared statement for any group: its rows come as arrays (unnest), so
   // the server parses and plans it once per connection, not once per group.
   // The ledger's rows ride on it: no round trip of their own.
-  std::vector<std::string> ids, firsts, lasts, fingerprints, request_ids;
+  PgArrayLiteral ids, firsts, lasts, fingerprints, request_ids;
   for (const Staged::LedgerRow& row : staged.ledger) {
-    ids.push_back(row.command_id);
-    firsts.push_back(std::to_string(row.first_position));
-    lasts.push_back(std::to_string(row.last_position));
-    fingerprints.push_back(row.fingerprint);
-    request_ids.push_back(row.request_id);
+    ids.add(row.command_id);
+    firsts.add(std::to_string(row.first_position));
+    lasts.add(std::to_string(row.last_position));
+    fingerprints.add(row.fingerprint);
+    request_ids.add(row.request_id);
   }
-  const size_t n = staged.events.size();
-  std::vector<std::string> positions, streams, versions, types, schemas, times, actors, requests,
-      prev_hashes, hashes;
-  for (auto* column : {&positions, &streams, &versions, &types, &schemas, &times, &actors,
-                       &requests, &prev_hashes, &hashes})
-    column->reserve(n);
-  for (size_t i = 0; i < n; ++i) {
+  PgArrayLiteral positions, streams, versions, types, schemas, times, actors, requests, prev_hashes,
+      hashes, payloads;
+  std::string time, actor;
+  for (size_t i = 0; i < staged.events.size(); ++i) {
     const EventEnvelope& e = staged.events[i];
     // The events of one append share their time and actor: each is formatted
     // once per run of equal values, not once per event.
     const EventEnvelope* previous = i == 0 ? nullptr : &staged.events[i - 1];
-    positions.push_back(std::to_string(e.position));
-    streams.push_back(e.stream);
-    versions.push_back(std::to_string(e.version));
-    types.push_back(e.type);
-    schemas.push_back(std::to_string(e.schema));
-    times.push_back(previous != nullptr && previous->occurred_at_ms == e.occurred_at_ms
-                        ? times.back()
-                        : format_timestamp_ms(e.occurred_at_ms));
-    actors.push_back(previous != nullptr && previous->actor == e.actor
-                         ? actors.back()
-                         : nlohmann::json{{"kind", e.actor.kind},
-                                          {"id", e.actor.id},
-                                          {"user_id", e.actor.user_id}}
-                               .dump());
-    requests.push_back(e.request_id);
-    prev_hashes.push_back(e.prev_hash);
-    hashes.push_back(e.hash);
+    if (previous == nullptr || previous->occurred_at_ms != e.occurred_at_ms)
+      time = format_timestamp_ms(e.occurred_at_ms);
+    if (previous == nullptr || !(previous->actor == e.actor)) {
+      actor =
+          nlohmann::json{{"kind", e.actor.kind}, {"id", e.actor.id}, {"user_id", e.actor.user_id}}
+              .dump();
+    }
+    positions.add(std::to_string(e.position));
+    streams.add(e.stream);
+    versions.add(std::to_string(e.version));
+    types.add(e.type);
+    schemas.add(std::to_string(e.schema));
+    times.add(time);
+    actors.add(actor);
+    requests.add(e.request_id);
+    prev_hashes.add(e.prev_hash);
+    hashes.add(e.hash);
+    payloads.add(staged.payloads[i]);
   }
   PgParams params;
-  params.text_array(ids)
-      .text_array(firsts)
-      .text_array(lasts)
-      .text_array(fingerprints)
-      .text_array(request_ids)
-      .text(node_id_)
-      .text_array(positions)
-      .text_array(streams)
-      .text_array(versions)
-      .text_array(types)
-      .text_array(schemas)
-      .text_array(times)
-      .text_array(actors)
-      .text_array(requests)
-      .text_array(prev_hashes)
-      .text_array(hashes)
-      .text_array(staged.payloads);
+  for (PgArrayLiteral* ledger_column : {&ids, &firsts, &lasts, &fingerprints, &request_ids})
+    params.text(ledger_column->take());
+  params.text(node_id_);
+  for (PgArrayLiteral* column : {&positions, &streams, &versions, &types, &schemas, &times, &actors,
+                                 &requests, &prev_hashes, &hashes, &payloads})
+    params.text(column->take());
   auto inserted = writer_->query_prepared(
       "append_group",
       "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, last_position, "

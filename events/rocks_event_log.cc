@@ -371,17 +371,9 @@ Result<AppendResult> RocksEventLog::stage_append(AppendRequest& request, GroupSt
     auto& s = request.streams[i];
     uint64_t version = current[i];
     for (auto& event : s.events) {
-      EventEnvelope e;
-      e.position = group.last_position + 1;
-      e.stream = s.stream;
-      e.version = ++version;
-      e.type = std::move(event.type);
-      e.schema = event.schema;
-      e.occurred_at_ms = occurred_at;
-      e.actor = request.actor;
-      e.request_id = request.request_id;
-      e.data = std::move(event.data);
-      e.prev_hash = group.last_hash;
+      EventEnvelope e =
+          envelope_of(event, s.stream, request,
+                      {group.last_position + 1, ++version, occurred_at, group.last_hash});
       auto bytes = seal_event(e);
       if (!bytes.ok()) return reject(bytes.error());
       rocksdb::Status staged = batch.Put(store_->events(), encode_u64(e.position), *bytes);
