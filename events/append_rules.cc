@@ -48,7 +48,7 @@ Error wrong_expected_version(const std::string& stream, uint64_t actual,
   return Error::make(ErrorCode::conflict,
                      fmt::format("stream {} is at version {}, but the append expected {}", stream,
                                  actual, describe(expected)),
-                     "wrong_expected_version");
+                     kWrongExpectedVersionReason);
 }
 
 EventEnvelope envelope_of(NewEvent& event, const std::string& stream, const AppendRequest& request,

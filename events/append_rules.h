@@ -17,7 +17,9 @@ Status validate_append(const AppendRequest& request);
 // Whether a stream at `actual` satisfies what the appender expected.
 bool version_matches(const ExpectedVersion& expected, uint64_t actual);
 
-// The conflict a mismatch answers (reason "wrong_expected_version").
+// The reason of a refused append whose command should be decided again.
+inline constexpr char kWrongExpectedVersionReason[] = "wrong_expected_version";
+// The conflict a mismatch answers (reason kWrongExpectedVersionReason).
 Error wrong_expected_version(const std::string& stream, uint64_t actual,
                              const ExpectedVersion& expected);
 

@@ -63,6 +63,8 @@ Status CommitDelivery::deliver(std::vector<EventEnvelope> events, Origin origin)
     }
     position = this_position;
     hash = std::move(this_hash);
+    if (stream_versions_.size() >= kRememberedStreams) stream_versions_.clear();
+    stream_versions_[current->stream] = current->version;
     fresh.push_back(std::move(current).value());
   }
   if (origin == Origin::own) reserved_from_ = 0;
@@ -90,6 +92,16 @@ std::vector<std::string> CommitDelivery::take_other_streams() {
   std::vector<std::string> streams(other_streams_.begin(), other_streams_.end());
   other_streams_.clear();
   return streams;
+}
+
+void CommitDelivery::known_versions(const std::vector<std::string>& streams,
+                                    std::unordered_map<std::string, uint64_t>* versions) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const std::string& stream : streams) {
+    if (versions->count(stream)) continue;
+    if (auto known = stream_versions_.find(stream); known != stream_versions_.end())
+      versions->emplace(stream, known->second);
+  }
 }
 
 uint64_t CommitDelivery::wait_past(uint64_t after, std::chrono::milliseconds timeout) {

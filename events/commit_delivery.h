@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "events/catalog.h"
@@ -48,6 +49,16 @@ class CommitDelivery {
   // The streams other processes' events touched since the last call.
   std::vector<std::string> take_other_streams();
 
+  // Adds to `versions` the version, as of delivered(), of each of `streams`
+  // whose events this delivery has handed over since it started (the newest
+  // kRememberedStreams of them at most). Delivery is gapless, so every such
+  // version is exact: once delivered() is the head (a writer inside its hold,
+  // caught up), the log need not be asked. Streams already in `versions` are
+  // left as they are.
+  void known_versions(const std::vector<std::string>& streams,
+                      std::unordered_map<std::string, uint64_t>* versions) const;
+  static constexpr size_t kRememberedStreams = 100000;
+
   // Blocks until delivered() passes `after` or `timeout` elapses.
   uint64_t wait_past(uint64_t after, std::chrono::milliseconds timeout);
 
@@ -60,6 +71,9 @@ class CommitDelivery {
   uint64_t reserved_from_ = 0;  // 0: nothing reserved
   std::string delivered_hash_;
   std::set<std::string> other_streams_;
+  // Each delivered stream's newest version. Forgotten all at once when full:
+  // a forgotten stream costs its writer one probe of the log.
+  std::unordered_map<std::string, uint64_t> stream_versions_;
 };
 
 }  // namespace closient

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <optional>
 
 namespace closient {
 namespace {
@@ -137,7 +138,7 @@ PgConnection::~PgConnection() {
 }
 
 bool PgConnection::broken() const {
-  return PQstatus(conn_) != CONNECTION_OK;
+  return unusable_ || PQstatus(conn_) != CONNECTION_OK;
 }
 
 bool PgConnection::idle() const {
@@ -193,6 +194,79 @@ Result<PgResult> PgConnection::query_prepared(const std::string& name, const std
   return finish(PQexecPrepared(conn_, name.c_str(), p.count(), p.values.data(), p.lengths.data(),
                                params.binary_.data(), /*resultFormat=*/0),
                 sql);
+}
+
+Result<std::vector<PgResult>> PgConnection::pipeline(const std::vector<PgStatement>& statements,
+                                                     size_t* failed_at) {
+  *failed_at = 0;
+  if (broken() || PQenterPipelineMode(conn_) != 1) return finish(nullptr, "pipeline").error();
+  // What went out, in order: each statement, after its PREPARE when it needs one.
+  struct Sent {
+    size_t statement;
+    bool prepare;
+  };
+  std::vector<Sent> sent;
+  std::set<std::string> preparing;  // once per name, however often it comes
+  bool sending = true;
+  for (size_t i = 0; i < statements.size() && sending; ++i) {
+    const PgStatement& s = statements[i];
+    const ParamPointers p(s.params.values_);
+    if (!s.name.empty() && prepared_.count(s.name) == 0 && preparing.insert(s.name).second) {
+      sending = PQsendPrepare(conn_, s.name.c_str(), s.sql.c_str(), 0, nullptr) == 1;
+      if (sending) sent.push_back({i, true});
+    }
+    if (!sending) break;
+    sending = s.name.empty()
+                  ? PQsendQueryParams(conn_, s.sql.c_str(), p.count(), nullptr, p.values.data(),
+                                      p.lengths.data(), s.params.binary_.data(), 0) == 1
+                  : PQsendQueryPrepared(conn_, s.name.c_str(), p.count(), p.values.data(),
+                                        p.lengths.data(), s.params.binary_.data(), 0) == 1;
+    if (sending) sent.push_back({i, false});
+  }
+  if (sending) sending = PQpipelineSync(conn_) == 1;
+  if (!sending) {
+    // Half a pipeline cannot be taken back: this connection is done.
+    unusable_ = true;
+    *failed_at = sent.empty() ? 0 : sent.back().statement;
+    return Error::make(ErrorCode::service_unavailable,
+                       "PostgreSQL pipeline: " + first_line(PQerrorMessage(conn_)));
+  }
+  std::vector<PgResult> results(statements.size());
+  std::optional<Error> failure;
+  *failed_at = statements.size();
+  for (const Sent& item : sent) {
+    pg_result* raw = PQgetResult(conn_);
+    if (raw == nullptr) {  // the connection went away
+      unusable_ = true;
+      if (!failure) *failed_at = item.statement;
+      return finish(nullptr, statements[item.statement].sql).error();
+    }
+    const bool skipped = PQresultStatus(raw) == PGRES_PIPELINE_ABORTED;
+    Result<PgResult> answered = finish(raw, statements[item.statement].sql);
+    while (pg_result* rest = PQgetResult(conn_)) PQclear(rest);  // the statement's end
+    if (!answered.ok()) {
+      if (!failure && !skipped) {
+        failure = answered.error();
+        *failed_at = item.statement;
+      }
+    } else if (item.prepare) {
+      prepared_.insert(statements[item.statement].name);
+    } else {
+      results[item.statement] = std::move(answered).value();
+    }
+  }
+  pg_result* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    unusable_ = true;
+    if (!failure) {
+      failure = Error::make(ErrorCode::service_unavailable,
+                            "PostgreSQL pipeline: " + first_line(PQerrorMessage(conn_)));
+    }
+  }
+  if (failure) return *failure;
+  return results;
 }
 
 Result<PgResult> PgConnection::finish(pg_result* raw, const std::string& sql) {

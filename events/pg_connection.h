@@ -63,6 +63,14 @@ class PgParams {
   std::vector<int> binary_;
 };
 
+// One statement of a pipeline: plain, or prepared once per connection under
+// `name` (a name always comes with the same text).
+struct PgStatement {
+  std::string sql;
+  PgParams params;
+  std::string name;
+};
+
 class PgConnection {
  public:
   // `uri`: postgresql://... or postgres://... (libpq's connection URI). The
@@ -85,6 +93,12 @@ class PgConnection {
   Result<PgResult> query_prepared(const std::string& name, const std::string& sql,
                                   const PgParams& params = {});
 
+  // Statements sent at once and answered at once (libpq's pipeline mode): one
+  // round trip for all. They run in order and the first that fails stops the
+  // rest; `failed_at` says which it was (statements.size() when none did).
+  // Answers every statement's rows.
+  Result<std::vector<PgResult>> pipeline(const std::vector<PgStatement>& statements,
+                                         size_t* failed_at);
   // The connection was lost: every later call fails; make a new one.
   bool broken() const;
   // Connected and outside any transaction.
@@ -100,6 +114,7 @@ class PgConnection {
   Result<PgResult> finish(pg_result* result, const std::string& sql);
   pg_conn* conn_;
   std::set<std::string> prepared_;
+  bool unusable_ = false;  // a pipeline broke off half-way
 };
 
 // A few connections for reads, taken one at a time by whoever reads (HTTP

@@ -20,8 +20,11 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "events/commit_delivery.h"
 #include "events/event_store.h"
@@ -110,6 +113,13 @@ class PgEventLog : public EventStore {
   Result<PgConnection*> writer_connection();
   void abandon_hold(const Error& error);
   std::vector<Result<AppendResult>> append_in_hold(std::vector<AppendRequest>& requests);
+  // The committed version of each of `streams` the group appends to, as far as
+  // it must be known; `assumed_new` gets the streams taken to have no events
+  // without asking (see append_in_hold).
+  Status stream_versions(const std::vector<AppendRequest>& requests,
+                         const std::vector<std::optional<Error>>& invalid,
+                         std::unordered_map<std::string, uint64_t>* versions,
+                         std::set<std::string>* assumed_new);
   // `commit_sent`: whether the failure came after the COMMIT was sent, so that
   // the group may have landed all the same.
   Status write_group(const Staged& staged, bool* commit_sent);
@@ -147,6 +157,9 @@ class PgEventLog : public EventStore {
   std::atomic<bool> writable_{true};
   std::atomic<int> writer_pid_{0};
   uint64_t groups_written_ = 0;  // names each group in the command ledger
+  // Until then every stream's version is probed: a stream taken as new had
+  // events after all (kProbeAfterCollision).
+  std::chrono::steady_clock::time_point probe_every_stream_until_{};
   std::chrono::steady_clock::time_point next_ledger_sweep_{};
 
   mutable std::mutex stats_mutex_;

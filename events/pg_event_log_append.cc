@@ -22,6 +22,10 @@ constexpr size_t kCatchUpChunk = 2000;
 // the table cannot grow past a day's rows however hard clients push.
 constexpr size_t kLedgerSweepRows = 5000;
 constexpr std::chrono::seconds kLedgerSweepInterval{1};
+// How long every stream is probed after a stream taken as new turned out to
+// have events: long enough for the commands of the refused group to be
+// decided again against versions read from the log.
+constexpr std::chrono::seconds kProbeAfterCollision{10};
 
 bool is_utf8(const std::string& text) {
   try {
@@ -198,7 +202,6 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
 
   // Refuse malformed requests first: their stream ids never reach the server.
   std::vector<std::optional<Error>> invalid(requests.size());
-  std::vector<std::string> streams;
   for (size_t r = 0; r < requests.size(); ++r) {
     Status valid = validate_append(requests[r]);
     for (const StreamAppend& s : requests[r].streams) {
@@ -207,31 +210,18 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
         valid = Error::make(ErrorCode::bad_request, "a stream id must be valid UTF-8");
       }
     }
-    if (!valid.ok()) {
-      invalid[r] = valid.error();
-      continue;
-    }
-    for (const StreamAppend& s : requests[r].streams) streams.push_back(s.stream);
+    if (!valid.ok()) invalid[r] = valid.error();
   }
-  // Every stream's committed version, in one query.
   std::unordered_map<std::string, uint64_t> versions;
-  auto found = writer_->query_prepared(
-      "stream_versions",
-      // One index probe per stream (the newest version, read backwards): a
-      // GROUP BY max() would read every version of a long stream.
-      "SELECT s.stream, (SELECT e.version FROM events e WHERE e.stream = s.stream "
-      "ORDER BY e.version DESC LIMIT 1) FROM unnest($1::text[]) AS s(stream)",
-      PgParams().text_array(streams));
+  std::set<std::string> assumed_new;
   auto fail_all = [&](const Error& error) {
     abandon_hold(error);
     results.assign(requests.size(), error);
     record(requests.size(), 0, 0, false);
     return std::move(results);
   };
-  if (!found.ok()) return fail_all(found.error());
-  for (int row = 0; row < found->rows(); ++row) {
-    if (!found->is_null(row, 1)) versions[found->text(row, 0)] = found->u64(row, 1);  // NULL: new
-  }
+  Status known = stream_versions(requests, invalid, &versions, &assumed_new);
+  if (!known.ok()) return fail_all(known.error());
   // Commands that must not be carried out twice: what the ledger remembers of them.
   std::vector<std::string> command_ids;
   for (size_t r = 0; r < requests.size(); ++r) {
@@ -339,6 +329,26 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
   delivery_->reserve(head_position_ + 1);
   bool commit_sent = false;
   Status written = write_group(staged, &commit_sent);
+  if (!written.ok() && written.error().code == ErrorCode::conflict && !commit_sent &&
+      !assumed_new.empty()) {
+    // A stream taken as new had events (it was written before this process
+    // started, or forgotten): nothing was inserted. Every append of the group
+    // is refused as stale, so that its command is decided again, and for a
+    // while every stream is probed.
+    abandon_hold(written.error());
+    delivery_->release();
+    probe_every_stream_until_ = std::chrono::steady_clock::now() + kProbeAfterCollision;
+    record(requests.size(), 0, 0, true);
+    for (auto& result : results) {
+      if (result.ok()) {
+        result = Error::make(ErrorCode::conflict,
+                             "a stream the append expected to be new already has events; "
+                             "decide it again",
+                             kWrongExpectedVersionReason);
+      }
+    }
+    return results;
+  }
   if (!written.ok()) {
     abandon_hold(written.error());
     // A COMMIT whose answer was lost may have landed: the ledger tells.
@@ -371,6 +381,57 @@ std::vector<Result<AppendResult>> PgEventLog::append_in_hold(std::vector<AppendR
     std::fprintf(stderr, "event log: %s\n", delivered.error().detail.c_str());
   }
   return results;
+}
+
+// Inside the hold every event up to the head has been delivered, so the
+// versions the delivery saw are exact and the log is not asked for them. A
+// stream it never saw that the append creates (expects it to have no events,
+// and adds some) is taken as new: if it had events after all, the insert of
+// its version 1 breaks UNIQUE (stream, version) and nothing is written. Any
+// other stream is probed, in one query.
+Status PgEventLog::stream_versions(const std::vector<AppendRequest>& requests,
+                                   const std::vector<std::optional<Error>>& invalid,
+                                   std::unordered_map<std::string, uint64_t>* versions,
+                                   std::set<std::string>* assumed_new) {
+  const bool probe_all = std::chrono::steady_clock::now() < probe_every_stream_until_;
+  std::vector<std::string> streams;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    if (invalid[r]) continue;
+    for (const StreamAppend& s : requests[r].streams) streams.push_back(s.stream);
+  }
+  if (!probe_all) delivery_->known_versions(streams, versions);
+  std::vector<std::string> unknown;
+  std::set<std::string> seen;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    if (invalid[r]) continue;
+    for (const StreamAppend& s : requests[r].streams) {
+      // The first append to name a stream settles how its version is known.
+      if (versions->count(s.stream) || !seen.insert(s.stream).second) continue;
+      const bool creates =
+          !s.events.empty() &&
+          (s.expected.kind == ExpectedVersion::Kind::no_stream ||
+           (s.expected.kind == ExpectedVersion::Kind::exact && s.expected.version == 0));
+      if (creates && !probe_all) {
+        assumed_new->insert(s.stream);
+      } else {
+        unknown.push_back(s.stream);
+      }
+    }
+  }
+  if (unknown.empty()) return ok_status();
+  auto found = writer_->query_prepared(
+      "stream_versions",
+      // One index probe per stream (the newest version, read backwards): a
+      // GROUP BY max() would read every version of a long stream.
+      "SELECT s.stream, (SELECT e.version FROM events e WHERE e.stream = s.stream "
+      "ORDER BY e.version DESC LIMIT 1) FROM unnest($1::text[]) AS s(stream)",
+      PgParams().text_array(unknown));
+  if (!found.ok()) return found.error();
+  for (int row = 0; row < found->rows(); ++row) {
+    if (!found->is_null(row, 1))
+      (*versions)[found->text(row, 0)] = found->u64(row, 1);  // NULL: new
+  }
+  return ok_status();
 }
 
 namespace {
@@ -430,8 +491,7 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
   for (PgArrayLiteral* column : {&positions, &streams, &versions, &types, &schemas, &times, &actors,
                                  &requests, &prev_hashes, &hashes, &payloads})
     params.text(column->take());
-  auto inserted = writer_->query_prepared(
-      "append_group",
+  PgStatement insert{
       "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, last_position, "
       "fingerprint, request_id, node_id) SELECT l.c, l.f, l.t, l.p, l.r, $6 "
       "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) "
@@ -440,23 +500,37 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
       "request_id, prev_hash, hash, payload) "
       "SELECT * FROM unnest($7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::integer[], "
       "$12::timestamptz[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])",
-      params);
-  if (!inserted.ok()) return inserted.error();
+      std::move(params), "append_group"};
   if (options_.fail_commit_for_testing && options_.fail_commit_for_testing()) {
+    auto inserted = writer_->query_prepared(insert.name, insert.sql, insert.params);
+    if (!inserted.ok()) return inserted.error();
     return Error::make(ErrorCode::service_unavailable, "injected commit failure");
   }
-  // The head, the notification and the commit in one round trip (a failing
-  // statement stops the rest, and the hold is rolled back). Literals are safe
-  // here: a number, a hex digest and a constant channel name.
+  // Literals are safe here: a number, a hex digest and a constant channel name.
   if (!is_hex_digest(staged.last_hash)) {
     return Error::make(ErrorCode::internal_error, "a hash that is not a hex digest");
   }
+  // The insert, the head, the notification and the commit go out together and
+  // come back together: one round trip. A failing statement stops the rest,
+  // and the hold is rolled back.
+  std::vector<PgStatement> statements;
+  statements.push_back(std::move(insert));
+  statements.push_back({fmt::format("UPDATE log_head SET last_position = {}, last_hash = '{}'",
+                                    staged.last_position, staged.last_hash)});
+  statements.push_back(
+      {fmt::format("SELECT pg_notify('{}', '{}')", kChannel, staged.last_position)});
+  if (std::string sweep = ledger_sweep_sql(); !sweep.empty()) statements.push_back({sweep});
+  const size_t commit_index = statements.size();
+  statements.push_back({"COMMIT"});
+  size_t failed_at = 0;
+  auto committed = writer_->pipeline(statements, &failed_at);
+  if (!committed.ok()) {
+    // Whether the COMMIT may have run: it was sent, and either the connection
+    // went away (its answer lost) or it was the statement that failed.
+    *commit_sent = writer_->broken() || failed_at >= commit_index;
+    return committed.error();
+  }
   *commit_sent = true;
-  auto committed = writer_->exec(
-      fmt::format("{3}UPDATE log_head SET last_position = {0}, last_hash = '{1}'; "
-                  "SELECT pg_notify('{2}', '{0}'); COMMIT",
-                  staged.last_position, staged.last_hash, kChannel, ledger_sweep_sql()));
-  if (!committed.ok()) return committed.error();
   if (options_.lose_commit_answer_for_testing && options_.lose_commit_answer_for_testing()) {
     writer_.reset();
     writer_pid_ = 0;
@@ -475,7 +549,7 @@ std::string PgEventLog::ledger_sweep_sql() {
   next_ledger_sweep_ = now + kLedgerSweepInterval;
   return fmt::format(
       "DELETE FROM command_ledger WHERE ctid IN (SELECT ctid FROM command_ledger "
-      "WHERE committed_at < now() - interval '{} milliseconds' LIMIT {}); ",
+      "WHERE committed_at < now() - interval '{} milliseconds' LIMIT {})",
       kCommandLedgerRetentionMs, kLedgerSweepRows);
 }
 

@@ -6,14 +6,12 @@
 
 #include "domain/decide.h"
 #include "domain/ids.h"
+#include "events/append_rules.h"
 
 namespace closient {
 namespace {
 
 // The core read model's user id by email (projections/DESIGN.md).
-
-// The reason the event log gives when an expected version does not match.
-constexpr const char* kWrongExpectedVersion = "wrong_expected_version";
 
 template <typename State>
 const State* if_exists(const State* state) {
@@ -280,7 +278,7 @@ SettledGroup WriteGroup::commit(EventLog& log) {
                                        ? &results[*staged.append_index].value()
                                        : nullptr;
     const bool stale = staged.append_index && !appended &&
-                       results[*staged.append_index].error().reason == kWrongExpectedVersion;
+                       results[*staged.append_index].error().reason == kWrongExpectedVersionReason;
     const bool decide_again =
         staged.deferred || stale ||
         (invalidated[i] && failure[i]->code != ErrorCode::service_unavailable);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "events/append_rules.h"
 #include "events/pg_event_log.h"
 #include "events/pg_schema.h"
 #include "events/rocks_event_log.h"
@@ -164,6 +165,89 @@ BOOST_AUTO_TEST_CASE(two_logs_on_one_database_interleave_gaplessly_and_see_each_
   BOOST_TEST(report.problem == "");
   BOOST_TEST(report.events_checked == last);
   BOOST_TEST_MESSAGE(accepted.load() << " appends, " << conflicts.load() << " conflicts");
+}
+
+// A writer knows the versions of the streams it has seen delivered; one it
+// never saw is probed, or taken as new when the append creates it, and the
+// UNIQUE (stream, version) constraint catches a wrong guess.
+BOOST_AUTO_TEST_CASE(a_stream_taken_as_new_that_has_events_refuses_its_group_as_stale) {
+  TestDatabase database;
+  {
+    auto earlier = open_pg(database, fast());
+    BOOST_REQUIRE(
+        earlier->append(append_to("user-1", ExpectedVersion::no_stream(), {event("A")})).ok());
+  }
+  // Opened after that write: this log never delivered it.
+  auto log = open_pg(database, fast());
+  auto group = [] {
+    std::vector<AppendRequest> appends;
+    appends.push_back(append_to("org-1", ExpectedVersion::no_stream(), {event("B")}));
+    appends.push_back(append_to("user-1", ExpectedVersion::no_stream(), {event("C")}));
+    return appends;
+  };
+  auto refused = log->append_all(group());
+  BOOST_REQUIRE_EQUAL(refused.size(), 2u);
+  for (auto& result : refused) {
+    BOOST_REQUIRE(!result.ok());
+    BOOST_TEST((result.error().code == ErrorCode::conflict));
+    BOOST_TEST(result.error().reason == kWrongExpectedVersionReason);
+  }
+  BOOST_TEST(log->last_position() == 1u);  // nothing of the group was written
+  BOOST_TEST(log->writable());
+
+  // Decided again, the versions are read: only the stale append is refused.
+  auto again = log->append_all(group());
+  BOOST_REQUIRE_EQUAL(again.size(), 2u);
+  BOOST_REQUIRE(again[0].ok());
+  BOOST_TEST(again[0]->events[0].position == 2u);
+  BOOST_REQUIRE(!again[1].ok());
+  BOOST_TEST(again[1].error().reason == kWrongExpectedVersionReason);
+  BOOST_TEST(again[1].error().detail.find("at version 1") != std::string::npos);
+
+  auto next = log->append(append_to("user-1", ExpectedVersion::exact(1), {event("D")}));
+  BOOST_REQUIRE(next.ok());
+  BOOST_TEST(next->events[0].position == 3u);
+  BOOST_TEST(next->events[0].version == 2u);
+  // Another fresh log appends after the stream's true version when it expects any.
+  auto other = open_pg(database, fast());
+  auto any = other->append(append_to("user-1", ExpectedVersion::any(), {event("E")}));
+  BOOST_REQUIRE(any.ok());
+  BOOST_TEST(any->events[0].version == 3u);
+  BOOST_TEST(other->verify_chain().problem == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_pipeline_runs_in_order_and_stops_at_its_first_failure) {
+  TestDatabase database;
+  auto connection = database.connect();
+  BOOST_REQUIRE(connection->exec("CREATE TABLE numbers (n integer PRIMARY KEY)").ok());
+  auto insert = [](uint64_t n) {
+    return PgStatement{"INSERT INTO numbers VALUES ($1::integer)", PgParams().number(n), "insert"};
+  };
+  size_t failed_at = 99;
+  auto done = connection->pipeline(
+      {insert(1), insert(2), PgStatement{"SELECT count(*), max(n) FROM numbers"}}, &failed_at);
+  BOOST_REQUIRE_MESSAGE(done.ok(), (done.ok() ? "" : done.error().detail));
+  BOOST_TEST(failed_at == 3u);
+  BOOST_REQUIRE_EQUAL(done->size(), 3u);
+  BOOST_TEST((*done)[2].u64(0, 0) == 2u);
+  BOOST_TEST((*done)[2].u64(0, 1) == 2u);
+
+  // In a transaction: the duplicate fails, what follows it does not run.
+  auto stopped = connection->pipeline(
+      {PgStatement{"BEGIN"}, insert(3), insert(1), insert(4), PgStatement{"COMMIT"}}, &failed_at);
+  BOOST_REQUIRE(!stopped.ok());
+  BOOST_TEST(failed_at == 2u);
+  BOOST_TEST((stopped.error().code == ErrorCode::conflict));
+  BOOST_TEST(!connection->broken());
+  BOOST_REQUIRE(connection->exec("ROLLBACK").ok());
+  auto count = connection->exec("SELECT count(*) FROM numbers");
+  BOOST_REQUIRE(count.ok());
+  BOOST_TEST(count->u64(0, 0) == 2u);  // neither 3 nor 4
+  // Out of pipeline mode, and the prepared statement is kept.
+  BOOST_TEST(connection
+                 ->query_prepared("insert", "INSERT INTO numbers VALUES ($1::integer)",
+                                  PgParams().number(5))
+                 .ok());
 }
 
 BOOST_AUTO_TEST_CASE(begin_group_hands_over_what_others_committed_and_names_their_streams) {
