@@ -458,7 +458,12 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
     request_ids.add(row.request_id);
   }
   PgArrayLiteral positions, streams, versions, types, schemas, times, actors, requests, prev_hashes,
-      hashes, payloads;
+      hashes, payload_starts, payload_lengths;
+  // The payloads, the bulk of a group's bytes, go as one bytea parameter (sent
+  // as raw bytes) cut by offsets: in a text[] literal every quote of their JSON
+  // is escaped, and unescaping the arrays took the server's backend 23 % of
+  // its time (16 % without the payloads).
+  std::string payload_bytes;
   std::string time, actor;
   for (size_t i = 0; i < staged.events.size(); ++i) {
     const EventEnvelope& e = staged.events[i];
@@ -482,15 +487,19 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
     requests.add(e.request_id);
     prev_hashes.add(e.prev_hash);
     hashes.add(e.hash);
-    payloads.add(staged.payloads[i]);
+    payload_starts.add(std::to_string(payload_bytes.size() + 1));  // substring() counts from 1
+    payload_lengths.add(std::to_string(staged.payloads[i].size()));
+    payload_bytes += staged.payloads[i];
   }
   PgParams params;
   for (PgArrayLiteral* ledger_column : {&ids, &firsts, &lasts, &fingerprints, &request_ids})
     params.text(ledger_column->take());
   params.text(node_id_);
-  for (PgArrayLiteral* column : {&positions, &streams, &versions, &types, &schemas, &times, &actors,
-                                 &requests, &prev_hashes, &hashes, &payloads})
+  for (PgArrayLiteral* column :
+       {&positions, &streams, &versions, &types, &schemas, &times, &actors, &requests, &prev_hashes,
+        &hashes, &payload_starts, &payload_lengths})
     params.text(column->take());
+  params.bytes(std::move(payload_bytes));
   PgStatement insert{
       "WITH ledger AS (INSERT INTO command_ledger (command_id, first_position, last_position, "
       "fingerprint, request_id, node_id) SELECT l.c, l.f, l.t, l.p, l.r, $6 "
@@ -498,8 +507,11 @@ Status PgEventLog::write_group(const Staged& staged, bool* commit_sent) {
       "AS l(c, f, t, p, r)) "
       "INSERT INTO events (position, stream, version, type, schema, occurred_at, actor, "
       "request_id, prev_hash, hash, payload) "
-      "SELECT * FROM unnest($7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::integer[], "
-      "$12::timestamptz[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])",
+      "SELECT e.p, e.s, e.v, e.t, e.sc, e.o, e.a, e.r, e.ph, e.h, "
+      "convert_from(substring($19::bytea FROM e.start FOR e.length), 'UTF8') "
+      "FROM unnest($7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::integer[], "
+      "$12::timestamptz[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::integer[], "
+      "$18::integer[]) AS e(p, s, v, t, sc, o, a, r, ph, h, start, length)",
       std::move(params), "append_group"};
   if (options_.fail_commit_for_testing && options_.fail_commit_for_testing()) {
     auto inserted = writer_->query_prepared(insert.name, insert.sql, insert.params);
