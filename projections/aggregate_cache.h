@@ -1,5 +1,7 @@
 // The write pipeline's memory of aggregate states, keyed by stream. A miss
-// replays the stream from the log; a hit costs nothing. The pipeline is the only
+// takes an organization from the serving state when one is wired in (see
+// set_organization_source), else replays the stream from the log; a hit costs
+// nothing. The pipeline is the only
 // writer in its process, so a cached state stays exact as long as every commit
 // is put back here and every failed one is dropped. Bounded by a count per
 // aggregate kind, least recently used first out, so memory stays flat however
@@ -9,10 +11,12 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -61,7 +65,8 @@ class LruStates {
 
 struct AggregateCacheStats {
   uint64_t hits = 0;
-  uint64_t misses = 0;  // each one a read_stream and a replay
+  uint64_t misses = 0;      // each one a read_stream and a replay, unless taken from state
+  uint64_t from_state = 0;  // misses answered by the organization source
   size_t organizations = 0;
   size_t users = 0;
 };
@@ -84,7 +89,24 @@ class AggregateCache {
       return cached;
     }
     ++stats_.misses;
+    if constexpr (std::is_same_v<State, OrganizationState>) {
+      if (organization_source_) {
+        if (std::shared_ptr<OrganizationState> built = organization_source_(stream)) {
+          ++stats_.from_state;
+          return built;
+        }
+      }
+    }
     return replay<State>(stream);
+  }
+
+  // Where a miss of an organization looks first: its committed state built
+  // without reading the stream, or nullptr to replay it. Called on the cache's
+  // thread, between groups, when the source is exactly as current as the log.
+  using OrganizationSource =
+      std::function<std::shared_ptr<OrganizationState>(const std::string& stream)>;
+  void set_organization_source(OrganizationSource source) {
+    organization_source_ = std::move(source);
   }
 
   // Keeps `state` as the committed state of `stream`.
@@ -153,6 +175,7 @@ class AggregateCache {
   }
 
   EventLog& log_;
+  OrganizationSource organization_source_;
   std::tuple<LruStates<OrganizationState>, LruStates<UserState>> states_;
   AggregateCacheStats stats_;
 };

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <exception>
 #include <future>
+#include <optional>
 #include <utility>
 
+#include "domain/ids.h"
+#include "projections/aggregate_from_state.h"
 #include "projections/write_group.h"
 
 namespace closient {
@@ -81,6 +84,23 @@ WritePipelineStats WritePipeline::stats() const {
 }
 
 void WritePipeline::run_writer() {
+  // Between groups the serving state holds every committed event (the log
+  // applies a group before it answers, and begin_group brings in what other
+  // processes committed), so an organization the cache lacks is built from it
+  // rather than replayed. A state missing an event (apply_errors) is not used.
+  cache_.set_organization_source([this](const std::string& stream) {
+    std::shared_ptr<OrganizationState> none;
+    std::optional<std::string> id = org_id_of_stream(stream);
+    if (!id || state_.apply_errors() != 0) return none;
+    std::optional<Uuid> uuid = shortuuid_decode(*id);
+    if (!uuid) return none;
+    LiveState::View view = state_.read();
+    const OrgRecord* org = view->org(*uuid);
+    // The serving state names ids in shortuuid form: a stream named otherwise
+    // is replayed.
+    if (org == nullptr || org->info.id != *id) return none;
+    return organization_state_from(*view, *org);
+  });
   for (;;) {
     std::vector<QueuedCommand> commands = queue_.take(options_.max_group_commands);
     if (commands.empty()) return;  // stopped, and everything queued is answered
