@@ -1,11 +1,10 @@
 // The write pipeline's memory of aggregate states, keyed by stream. A miss
 // takes an organization from the serving state when one is wired in (see
 // set_organization_source), else replays the stream from the log; a hit costs
-// nothing. The pipeline is the only
-// writer in its process, so a cached state stays exact as long as every commit
-// is put back here and every failed one is dropped. Bounded by a count per
-// aggregate kind, least recently used first out, so memory stays flat however
-// many organizations and users the log holds.
+// nothing. The pipeline is the only writer in its process, so a cached state
+// stays exact as long as every commit is put back here and every failed one is
+// dropped. Bounded by a count per aggregate kind, least recently used first
+// out, so memory stays flat however many organizations and users the log holds.
 #pragma once
 
 #include <atomic>
